@@ -81,7 +81,9 @@ void CanvasView::paintEvent(QPaintEvent* event) {
                          tr("File > Open an image, or drop one here, to start."));
         return;
     }
-    const QRectF target(pan_, QSizeF(image_.width() * zoom_, image_.height() * zoom_));
+    // Whole device pixels, so the backdrop never peeks out along a fractional edge.
+    const QRect target =
+        QRectF(pan_, QSizeF(image_.width() * zoom_, image_.height() * zoom_)).toAlignedRect();
     painter.fillRect(target, checkerboardBrush());
     // Nearest-neighbour when magnified so artists see real pixels; smooth when reduced.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, zoom_ < 1.0);
