@@ -10,4 +10,6 @@ rm -rf "$dest"
 mkdir -p "$dest/include" "$dest/lib/cmake"
 cp -r /usr/include/nlohmann /usr/include/CLI /usr/include/catch2 "$dest/include/"
 cp -r /usr/lib/cmake/Catch2 "$dest/lib/cmake/"
+# Catch2's exported targets also name its prebuilt main; CMake checks that the file exists.
+cp /usr/lib/libCatch2WithMain.a "$dest/lib/"
 du -sh "$dest"
