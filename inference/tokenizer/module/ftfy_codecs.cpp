@@ -73,7 +73,12 @@ bool decodeWindows1252Strict(std::string_view bytes, std::u32string& out) {
             return false;
         }
     }
-    out = sloppyWindows1252Encoding().decode(bytes);
+    // ASCII is itself (the sloppy table would read 0x1A as U+FFFD, ftfy's own convention).
+    out.clear();
+    for (char b : bytes) {
+        const auto byte = static_cast<unsigned char>(b);
+        out.push_back(byte < 0x80 ? byte : sloppyWindows1252Encoding().decodeByte(byte));
+    }
     return true;
 }
 
