@@ -110,8 +110,9 @@ void runTokenize(const TokenizeOptions& options) {
 void addTokenizeCommands(CLI::App& app) {
     auto options = std::make_shared<TokenizeOptions>();
     CLI::App* tokenize = app.add_subcommand(
-        "tokenize", "Print the 77 SD2 (OpenCLIP) token ids of a prompt, or of each prompt in a "
-                    "JSON array of strings");
+        "tokenize",
+        "Print the 77 SD2 (OpenCLIP) token ids of a prompt, or of each prompt in a "
+        "JSON array of strings");
     CLI::Option* prompt =
         tokenize->add_option("prompt", options->prompt, "The prompt (UTF-8; may be empty)");
     tokenize->add_option("--prompts-json", options->promptsJson,

@@ -5,7 +5,8 @@
 
 #include <dlfcn.h>
 
-#include <algorithm>
+#include <string>
+#include <vector>
 
 namespace atelier::inference {
 namespace {
@@ -33,8 +34,8 @@ Fn symbol(void* library, const char* name, const std::string& path) {
 
 // Loads the module in its own symbol namespace: RTLD_LOCAL keeps its symbols (sentencepiece's
 // protobuf 3.14) out of the global scope, RTLD_DEEPBIND makes it use its own dependencies
-// before the process's (libtorch's protobuf 3.21). It is never unloaded: a library with
-// ICU's and protobuf's static state is not safe to dlclose, and it is small.
+// before the process's (libtorch's protobuf 3.21). Once used it is never unloaded: a library
+// with ICU's and protobuf's static state is not safe to dlclose, and it is small.
 ModuleFunctions openModule(const std::string& path) {
     dlerror();
     void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
@@ -43,19 +44,28 @@ ModuleFunctions openModule(const std::string& path) {
         throw TokenizerError("cannot load the tokenizer module " + path + ": " +
                              (reason != nullptr ? reason : "unknown reason") + "\n" + kInstallHint);
     }
-    const auto version =
-        symbol<AtelierTokenizerAbiVersionFn>(library, ATELIER_TOKENIZER_ABI_VERSION_SYMBOL, path);
-    if (version() != ATELIER_TOKENIZER_ABI_VERSION) {
-        throw TokenizerError(path + " speaks tokenizer ABI " + std::to_string(version()) +
-                             ", this program needs " +
-                             std::to_string(ATELIER_TOKENIZER_ABI_VERSION) + " (a stale build?)");
+    try {
+        const auto version = symbol<AtelierTokenizerAbiVersionFn>(
+            library, ATELIER_TOKENIZER_ABI_VERSION_SYMBOL, path);
+        if (version() != ATELIER_TOKENIZER_ABI_VERSION) {
+            throw TokenizerError(path + " speaks tokenizer ABI " + std::to_string(version()) +
+                                 ", this program needs " +
+                                 std::to_string(ATELIER_TOKENIZER_ABI_VERSION) +
+                                 " (a stale build?)");
+        }
+        ModuleFunctions fns;
+        fns.create =
+            symbol<AtelierTokenizerCreateFn>(library, ATELIER_TOKENIZER_CREATE_SYMBOL, path);
+        fns.destroy =
+            symbol<AtelierTokenizerDestroyFn>(library, ATELIER_TOKENIZER_DESTROY_SYMBOL, path);
+        fns.encode =
+            symbol<AtelierTokenizerEncodeFn>(library, ATELIER_TOKENIZER_ENCODE_SYMBOL, path);
+        fns.clean = symbol<AtelierTokenizerCleanFn>(library, ATELIER_TOKENIZER_CLEAN_SYMBOL, path);
+        return fns;
+    } catch (...) {
+        dlclose(library);  // not our module: nothing of it has run
+        throw;
     }
-    ModuleFunctions fns;
-    fns.create = symbol<AtelierTokenizerCreateFn>(library, ATELIER_TOKENIZER_CREATE_SYMBOL, path);
-    fns.destroy = symbol<AtelierTokenizerDestroyFn>(library, ATELIER_TOKENIZER_DESTROY_SYMBOL, path);
-    fns.encode = symbol<AtelierTokenizerEncodeFn>(library, ATELIER_TOKENIZER_ENCODE_SYMBOL, path);
-    fns.clean = symbol<AtelierTokenizerCleanFn>(library, ATELIER_TOKENIZER_CLEAN_SYMBOL, path);
-    return fns;
 }
 
 using ErrorBuffer = char[1024];
@@ -88,7 +98,8 @@ struct ClipTokenizer::Loaded {
     AtelierClipTokenizer* handle = nullptr;
 
     Loaded(std::string module, std::string vocabulary)
-        : modulePath(std::move(module)), vocabularyPath(std::move(vocabulary)),
+        : modulePath(std::move(module)),
+          vocabularyPath(std::move(vocabulary)),
           fns(openModule(modulePath)) {
         ErrorBuffer error = "";
         handle = fns.create(vocabularyPath.c_str(), error, sizeof error);
@@ -113,11 +124,11 @@ ClipTokenizer ClipTokenizer::load(const ClipTokenizerFiles& files) {
 
 std::vector<int32_t> ClipTokenizer::bpe(const std::string& utf8) const {
     const Loaded& l = *loaded_;
-    return callWithBuffer<int32_t>(utf8.size() + 16, [&](int32_t* ids, size_t capacity,
-                                                         size_t* count, char* error) {
-        return l.fns.encode(l.handle, utf8.data(), utf8.size(), ids, capacity, count, error,
-                            sizeof(ErrorBuffer));
-    });
+    return callWithBuffer<int32_t>(
+        utf8.size() + 16, [&](int32_t* ids, size_t capacity, size_t* count, char* error) {
+            return l.fns.encode(l.handle, utf8.data(), utf8.size(), ids, capacity, count, error,
+                                sizeof(ErrorBuffer));
+        });
 }
 
 std::string ClipTokenizer::clean(const std::string& utf8) const {

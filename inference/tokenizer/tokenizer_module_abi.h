@@ -31,8 +31,8 @@ typedef void (*AtelierTokenizerDestroyFn)(AtelierClipTokenizer* tokenizer);
  * min(count, capacity) ids and sets *count to the full number; call again with a larger buffer
  * when *count > capacity. Safe to call from several threads on one tokenizer. */
 typedef int (*AtelierTokenizerEncodeFn)(const AtelierClipTokenizer* tokenizer, const char* utf8,
-                                        size_t length, int32_t* ids, size_t capacity,
-                                        size_t* count, char* error, size_t error_capacity);
+                                        size_t length, int32_t* ids, size_t capacity, size_t* count,
+                                        char* error, size_t error_capacity);
 #define ATELIER_TOKENIZER_ENCODE_SYMBOL "atelier_tokenizer_encode"
 
 /* The cleaned, lower-cased UTF-8 text that encode splits into words; same buffer protocol

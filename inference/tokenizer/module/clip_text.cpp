@@ -38,7 +38,7 @@ bool matchesFolded(std::u32string_view text, size_t pos, std::u32string_view lit
 
 // 's|'t|'re|'ve|'m|'ll|'d at `pos`; returns the length matched or 0.
 size_t matchContraction(std::u32string_view text, size_t pos) {
-    static constexpr std::u32string_view kContractions[] = {U"'s", U"'t", U"'re", U"'ve",
+    static constexpr std::u32string_view kContractions[] = {U"'s", U"'t",  U"'re", U"'ve",
                                                             U"'m", U"'ll", U"'d"};
     if (text[pos] != U'\'') return 0;
     for (std::u32string_view c : kContractions) {

@@ -22,7 +22,8 @@ ClipTokenizerCore::ClipTokenizerCore(const std::string& vocabularyGzPath)
         throw std::runtime_error("the BPE model built from " + vocabularyGzPath + " has " +
                                  std::to_string(processor_->GetPieceSize()) + " pieces");
     }
-    for (int b = 0; b < 256; ++b) byteSymbols_[b] = encodeUtf8(std::u32string(1, clipByteAlphabet()[b]));
+    for (int b = 0; b < 256; ++b)
+        byteSymbols_[b] = encodeUtf8(std::u32string(1, clipByteAlphabet()[b]));
 }
 
 ClipTokenizerCore::~ClipTokenizerCore() = default;

@@ -4,9 +4,10 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <memory>
-#include <string_view>
 #include <stdexcept>
+#include <string_view>
 
 namespace atelier::inference::tokenizer {
 namespace {
@@ -21,22 +22,27 @@ std::array<char32_t, 256> makeByteAlphabet() {
     return alphabet;
 }
 
-// The whole decompressed file; the real one is 1.6 MB, anything past 64 MB is not a vocabulary.
-std::string readGzip(const std::string& path) {
+// The decompressed text up to and including line `lines` (1-based; fewer if the file is
+// shorter). open_clip reads only the first 48 895 of the file's 262 146 lines, so decompression
+// stops there. Anything past 64 MB is not a vocabulary.
+std::string readGzipLines(const std::string& path, size_t lines) {
     constexpr size_t kMaxBytes = 64u << 20;
     std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
     if (!file) throw std::runtime_error("cannot open the CLIP vocabulary " + path);
     std::string text;
+    size_t newlines = 0;
     char buffer[1 << 16];
-    while (true) {
+    while (newlines < lines) {
         const int n = gzread(file.get(), buffer, sizeof buffer);
         if (n < 0) {
             int code = 0;
-            throw std::runtime_error("the CLIP vocabulary " + path + " is not a readable gzip file (" +
-                                     gzerror(file.get(), &code) + ")");
+            throw std::runtime_error("the CLIP vocabulary " + path +
+                                     " is not a readable gzip file (" + gzerror(file.get(), &code) +
+                                     ")");
         }
         if (n == 0) break;
         text.append(buffer, static_cast<size_t>(n));
+        newlines += static_cast<size_t>(std::count(buffer, buffer + n, '\n'));
         if (text.size() > kMaxBytes) {
             throw std::runtime_error("the CLIP vocabulary " + path + " is larger than 64 MB");
         }
@@ -52,17 +58,18 @@ const std::array<char32_t, 256>& clipByteAlphabet() {
 }
 
 ClipVocabulary ClipVocabulary::loadGzip(const std::string& path) {
-    return parse(readGzip(path), path);
+    return parse(readGzipLines(path, kClipMergeCount + 1), path);
 }
 
 ClipVocabulary ClipVocabulary::parse(const std::string& text, const std::string& sourceName) {
     ClipVocabulary vocabulary;
     vocabulary.merges.reserve(kClipMergeCount);
     const std::string_view bytes(text);
+    std::u32string decoded;             // reused: only for validation
     size_t newline = bytes.find('\n');  // line 1 is the version header
     for (int merge = 1; merge <= kClipMergeCount; ++merge) {
-        const std::string where = "the CLIP vocabulary " + sourceName + " line " +
-                                  std::to_string(merge + 1);
+        const std::string where =
+            "the CLIP vocabulary " + sourceName + " line " + std::to_string(merge + 1);
         if (newline == std::string_view::npos) {
             throw std::runtime_error("the CLIP vocabulary " + sourceName + " has only " +
                                      std::to_string(merge - 1) + " merges; " +
@@ -70,21 +77,16 @@ ClipVocabulary ClipVocabulary::parse(const std::string& text, const std::string&
         }
         const size_t begin = newline + 1;
         newline = bytes.find('\n', begin);
-        const size_t end = newline == std::string_view::npos ? bytes.size() : newline;
-        std::u32string line;
-        if (!decodeUtf8Strict(bytes.substr(begin, end - begin), line)) {
-            throw std::runtime_error(where + " is not UTF-8");
-        }
-        // str.split(): the two symbols of the merge, separated by white space.
-        std::vector<std::u32string> parts;
-        for (size_t i = 0; i < line.size();) {
-            while (i < line.size() && isPythonSpace(line[i])) ++i;
-            const size_t wordBegin = i;
-            while (i < line.size() && !isPythonSpace(line[i])) ++i;
-            if (i > wordBegin) parts.push_back(line.substr(wordBegin, i - wordBegin));
-        }
-        if (parts.size() != 2) throw std::runtime_error(where + " is not a merge of two symbols");
-        vocabulary.merges.emplace_back(std::move(parts[0]), std::move(parts[1]));
+        const std::string_view line = bytes.substr(
+            begin, (newline == std::string_view::npos ? bytes.size() : newline) - begin);
+        if (!decodeUtf8Strict(line, decoded)) throw std::runtime_error(where + " is not UTF-8");
+        // open_clip takes line.split(): every line of the file is two symbols and one space.
+        const size_t space = line.find(' ');
+        const bool twoSymbols = space != std::string_view::npos && space > 0 &&
+                                space + 1 < line.size() &&
+                                std::count_if(decoded.begin(), decoded.end(), isPythonSpace) == 1;
+        if (!twoSymbols) throw std::runtime_error(where + " is not a merge of two symbols");
+        vocabulary.merges.emplace_back(line.substr(0, space), line.substr(space + 1));
     }
     return vocabulary;
 }

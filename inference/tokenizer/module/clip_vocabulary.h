@@ -7,7 +7,7 @@
 
 namespace atelier::inference::tokenizer {
 
-constexpr int kClipMergeCount = 48894;       // merges open_clip reads (49152 - 256 - 2)
+constexpr int kClipMergeCount = 48894;  // merges open_clip reads (49152 - 256 - 2)
 constexpr int kClipStartOfTextId = 49406;
 constexpr int kClipEndOfTextId = 49407;
 constexpr int kClipVocabularySize = 49408;
@@ -17,8 +17,8 @@ constexpr int kClipVocabularySize = 49408;
 const std::array<char32_t, 256>& clipByteAlphabet();
 
 struct ClipVocabulary {
-    // Merge rules in rank order; "</w>" marks a word-final symbol, as in the file.
-    std::vector<std::pair<std::u32string, std::u32string>> merges;
+    // Merge rules in rank order (UTF-8); "</w>" marks a word-final symbol, as in the file.
+    std::vector<std::pair<std::string, std::string>> merges;
 
     // Reads the first kClipMergeCount merges after the header line, as open_clip does.
     // Throws std::runtime_error naming the file on unreadable or malformed input.

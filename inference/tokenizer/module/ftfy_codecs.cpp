@@ -116,8 +116,9 @@ bool decodeUtf8Variants(std::string_view bytes, std::u32string& out) {
             plainStart = i;
         } else if (isCesu8Pair(bytes, i)) {
             if (!flushPlain(i)) return false;
-            const auto b = [&](size_t k) { return static_cast<char32_t>(
-                                               static_cast<unsigned char>(bytes[i + k])); };
+            const auto b = [&](size_t k) {
+                return static_cast<char32_t>(static_cast<unsigned char>(bytes[i + k]));
+            };
             out.push_back(((b(1) & 0x0F) << 16) + ((b(2) & 0x3F) << 10) + ((b(4) & 0x0F) << 6) +
                           (b(5) & 0x3F) + 0x10000);
             i += 6;

@@ -57,8 +57,8 @@ bool redecodeAsUtf8(const std::u32string& text, const SingleByteEncoding& encodi
     std::string bytes = encoding.encode(text);
     if (hasAlteredUtf8(bytes)) bytes = restoreByteA0(bytes);
     if (encoding.sloppy()) bytes = replaceLossySequences(bytes);
-    const bool variants = bytes.find('\xED') != std::string::npos ||
-                          bytes.find('\xC0') != std::string::npos;
+    const bool variants =
+        bytes.find('\xED') != std::string::npos || bytes.find('\xC0') != std::string::npos;
     return variants ? decodeUtf8Variants(bytes, fixed) : decodeUtf8Strict(bytes, fixed);
 }
 
@@ -96,12 +96,14 @@ std::u32string fixEncodingOneStep(const std::u32string& text) {
 
 std::u32string fixLatinLigatures(std::u32string_view text) {
     static const std::unordered_map<char32_t, std::u32string_view> kLigatures = {
-        {U'\u0132', U"IJ"}, {U'\u0133', U"ij"}, {U'\u0149', U"\u02BCn"}, {U'\u01F1', U"DZ"},
-        {U'\u01F2', U"Dz"}, {U'\u01F3', U"dz"}, {U'\u01C4', U"D\u017D"}, {U'\u01C5', U"D\u017E"},
-        {U'\u01C6', U"d\u017E"}, {U'\u01C7', U"LJ"}, {U'\u01C8', U"Lj"}, {U'\u01C9', U"lj"},
-        {U'\u01CA', U"NJ"}, {U'\u01CB', U"Nj"}, {U'\u01CC', U"nj"}, {U'\uFB00', U"ff"},
-        {U'\uFB01', U"fi"}, {U'\uFB02', U"fl"}, {U'\uFB03', U"ffi"}, {U'\uFB04', U"ffl"},
-        {U'\uFB05', U"\u017Ft"}, {U'\uFB06', U"st"},
+        {U'\u0132', U"IJ"},      {U'\u0133', U"ij"},      {U'\u0149', U"\u02BCn"},
+        {U'\u01F1', U"DZ"},      {U'\u01F2', U"Dz"},      {U'\u01F3', U"dz"},
+        {U'\u01C4', U"D\u017D"}, {U'\u01C5', U"D\u017E"}, {U'\u01C6', U"d\u017E"},
+        {U'\u01C7', U"LJ"},      {U'\u01C8', U"Lj"},      {U'\u01C9', U"lj"},
+        {U'\u01CA', U"NJ"},      {U'\u01CB', U"Nj"},      {U'\u01CC', U"nj"},
+        {U'\uFB00', U"ff"},      {U'\uFB01', U"fi"},      {U'\uFB02', U"fl"},
+        {U'\uFB03', U"ffi"},     {U'\uFB04', U"ffl"},     {U'\uFB05', U"\u017Ft"},
+        {U'\uFB06', U"st"},
     };
     std::u32string out;
     out.reserve(text.size());

@@ -92,10 +92,11 @@ std::string alternatives(std::initializer_list<std::string> parts) {
 
 // ftfy.badness.BADNESS_RE, alternative by alternative.
 std::string badnessPattern() {
-    const std::u32string lowerUpperBoxPunctCurrencyNumeric = kLowerAccented + kUpperAccented + kBox +
-        kStartPunctuation + kEndPunctuation + kCurrency + kNumeric;
-    const std::u32string arabicContext =
-        kCommon + kCurrency + kBad + kNumeric + kStartPunctuation + U"\u0178\u0160\u00AE\u00B0\u00B5\u00BB";
+    const std::u32string lowerUpperBoxPunctCurrencyNumeric = kLowerAccented + kUpperAccented +
+                                                             kBox + kStartPunctuation +
+                                                             kEndPunctuation + kCurrency + kNumeric;
+    const std::u32string arabicContext = kCommon + kCurrency + kBad + kNumeric + kStartPunctuation +
+                                         U"\u0178\u0160\u00AE\u00B0\u00B5\u00BB";
     return alternatives({
         set({kC1}),
         set({kBad, lowerUpperBoxPunctCurrencyNumeric}) + set({kBad}),
@@ -115,7 +116,8 @@ std::string badnessPattern() {
         set({U"a-z"}) + set({kUpperAccented}) + set({kStartPunctuation, kCurrency}),
         set({kBox}) + set({kKaomoji}),
         set({kLowerAccented, kUpperAccented, kCurrency, kNumeric, kStartPunctuation,
-             kEndPunctuation}) + set({kBox}),
+             kEndPunctuation}) +
+            set({kBox}),
         set({kBox}) + set({kEndPunctuation}),
         set({kLowerAccented, kUpperAccented}) + set({kEndPunctuation}) + kPyWord,
         // the ligature oe not followed by an unaccented Latin letter
@@ -176,13 +178,14 @@ const char* const kAlteredUtf8Pattern =
     "|\\x{F0}[\\x{80}-\\x{BF}]\\x{20}[\\x{80}-\\x{BF}]"
     "|\\x{F0}[\\x{80}-\\x{BF}][\\x{80}-\\x{BF}]\\x{20}";
 // "\xc3 " that is not "à" starting a Portuguese contraction ("às", "àquele", ...).
-const char* const kAGraveWordPattern =
-    "\\x{C3}\\x{20}(?!\\x{20}|quele|quela|quilo|s\\x{20})";
+const char* const kAGraveWordPattern = "\\x{C3}\\x{20}(?!\\x{20}|quele|quela|quilo|s\\x{20})";
 const char* const kLossyUtf8Pattern =
     "[\\x{C2}-\\x{DF}]\\x{1A}"
     "|[\\x{C2}-\\x{C3}]\\x{3F}"
-    "|\\x{ED}[\\x{A0}-\\x{AF}][\\x{1A}\\x{3F}]\\x{ED}[\\x{B0}-\\x{BF}][\\x{1A}\\x{3F}\\x{80}-\\x{BF}]"
-    "|\\x{ED}[\\x{A0}-\\x{AF}][\\x{1A}\\x{3F}\\x{80}-\\x{BF}]\\x{ED}[\\x{B0}-\\x{BF}][\\x{1A}\\x{3F}]"
+    "|\\x{ED}[\\x{A0}-\\x{AF}][\\x{1A}\\x{3F}]"
+    "\\x{ED}[\\x{B0}-\\x{BF}][\\x{1A}\\x{3F}\\x{80}-\\x{BF}]"
+    "|\\x{ED}[\\x{A0}-\\x{AF}][\\x{1A}\\x{3F}\\x{80}-\\x{BF}]"
+    "\\x{ED}[\\x{B0}-\\x{BF}][\\x{1A}\\x{3F}]"
     "|[\\x{E0}-\\x{EF}][\\x{1A}\\x{3F}][\\x{1A}\\x{80}-\\x{BF}]"
     "|[\\x{E0}-\\x{EF}][\\x{1A}\\x{80}-\\x{BF}][\\x{1A}\\x{3F}]"
     "|[\\x{F0}-\\x{F4}][\\x{1A}\\x{3F}][\\x{1A}\\x{80}-\\x{BF}][\\x{1A}\\x{80}-\\x{BF}]"
@@ -198,8 +201,8 @@ public:
     explicit Pattern(const std::string& source) {
         UParseError where{};
         UErrorCode status = U_ZERO_ERROR;
-        pattern_.reset(icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(source), 0, where,
-                                                  status));
+        pattern_.reset(
+            icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(source), 0, where, status));
         if (U_FAILURE(status)) {
             throw std::logic_error("ftfy pattern does not compile (" +
                                    std::string(u_errorName(status)) + " at offset " +

@@ -13,9 +13,9 @@ namespace {
 template <size_t N>
 const char* findEntity(const HtmlEntity (&table)[N], std::string_view name) {
     const auto* end = table + N;
-    const auto* it = std::lower_bound(table, end, name, [](const HtmlEntity& e, std::string_view n) {
-        return std::string_view(e.name) < n;
-    });
+    const auto* it = std::lower_bound(
+        table, end, name,
+        [](const HtmlEntity& e, std::string_view n) { return std::string_view(e.name) < n; });
     return it != end && std::string_view(it->name) == name ? it->utf8 : nullptr;
 }
 
@@ -33,11 +33,13 @@ std::string narrow(std::u32string_view ascii) { return std::string(ascii.begin()
 
 // html._invalid_charrefs: what HTML5 says the numeric references 0x00, 0x0D and 0x80..0x9F mean.
 char32_t invalidCharref(unsigned long long num, bool& found) {
+    // clang-format off
     static constexpr char32_t kC1[32] = {
         0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
         0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,   0x017D, 0x8F,
         0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
         0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
+    // clang-format on
     found = true;
     if (num == 0x00) return 0xFFFD;
     if (num == 0x0D) return U'\r';
@@ -76,9 +78,7 @@ void appendNumericReference(std::u32string& out, unsigned long long num) {
     }
 }
 
-void appendUtf8Literal(std::u32string& out, const char* utf8) {
-    out += decodeUtf8Replacing(utf8);
-}
+void appendUtf8Literal(std::u32string& out, const char* utf8) { out += decodeUtf8Replacing(utf8); }
 
 // Named reference body `s` (without '&', maybe ending in ';'), as html._replace_charref does it.
 void appendNamedReference(std::u32string& out, std::u32string_view s) {
@@ -179,8 +179,8 @@ std::u32string ftfyUnescapeHtml(std::u32string_view text) {
         } else if (entity[1] == U'#') {
             // Keep the reference unless html.unescape consumed it whole, ';' included.
             const std::u32string unescaped = htmlUnescape(entity);
-            out += unescaped.find(U';') == std::u32string::npos ? unescaped
-                                                                : std::u32string(entity);
+            out +=
+                unescaped.find(U';') == std::u32string::npos ? unescaped : std::u32string(entity);
         } else {
             out.append(entity);
         }

@@ -66,14 +66,15 @@ std::string piece(const std::string& text, float score, PieceType type) {
 }
 
 // A CLIP symbol in the model's alphabet: "</w>" becomes the marker character.
-std::string modelSymbol(const std::u32string& clipSymbol) {
-    static const std::u32string kEndOfWord = U"</w>";
-    std::u32string s = clipSymbol;
-    if (s.size() > kEndOfWord.size() &&
-        s.compare(s.size() - kEndOfWord.size(), kEndOfWord.size(), kEndOfWord) == 0) {
-        s.replace(s.size() - kEndOfWord.size(), kEndOfWord.size(), 1, kWordEndMarker);
+std::string modelSymbol(std::string clipSymbol) {
+    static const std::string kEndOfWord = "</w>";
+    if (clipSymbol.size() > kEndOfWord.size() &&
+        clipSymbol.compare(clipSymbol.size() - kEndOfWord.size(), kEndOfWord.size(), kEndOfWord) ==
+            0) {
+        clipSymbol.resize(clipSymbol.size() - kEndOfWord.size());
+        appendUtf8(clipSymbol, kWordEndMarker);
     }
-    return encodeUtf8(s);
+    return clipSymbol;
 }
 
 }  // namespace
@@ -88,12 +89,13 @@ std::string serializeClipBpeModel(const ClipVocabulary& vocabulary) {
         model.bytes(kModelPieces, piece(encodeUtf8(std::u32string(1, c)), 0.0f, kNormal));
     }
     for (char32_t c : alphabet) {
-        model.bytes(kModelPieces, piece(encodeUtf8(std::u32string{c, kWordEndMarker}), 1.0f, kNormal));
+        model.bytes(kModelPieces,
+                    piece(encodeUtf8(std::u32string{c, kWordEndMarker}), 1.0f, kNormal));
     }
     for (size_t rank = 0; rank < vocabulary.merges.size(); ++rank) {
         const auto& [first, second] = vocabulary.merges[rank];
-        model.bytes(kModelPieces, piece(modelSymbol(first + second), -static_cast<float>(rank),
-                                        kNormal));
+        model.bytes(kModelPieces,
+                    piece(modelSymbol(first + second), -static_cast<float>(rank), kNormal));
     }
     model.bytes(kModelPieces, piece("<start_of_text>", 0.0f, kControl));
     model.bytes(kModelPieces, piece("<end_of_text>", 0.0f, kControl));

@@ -54,8 +54,8 @@ ATELIER_EXPORT AtelierClipTokenizer* atelier_tokenizer_create(const char* vocabu
     AtelierClipTokenizer* tokenizer = nullptr;
     guarded(error, errorCapacity, [&] {
         if (vocabularyPath == nullptr) throw std::invalid_argument("no vocabulary path given");
-        tokenizer = new AtelierClipTokenizer{atelier::inference::tokenizer::ClipTokenizerCore(
-            vocabularyPath)};
+        tokenizer = new AtelierClipTokenizer{
+            atelier::inference::tokenizer::ClipTokenizerCore(vocabularyPath)};
     });
     return tokenizer;
 }
@@ -74,8 +74,8 @@ ATELIER_EXPORT int atelier_tokenizer_encode(const AtelierClipTokenizer* tokenize
 }
 
 ATELIER_EXPORT int atelier_tokenizer_clean(const AtelierClipTokenizer* tokenizer, const char* utf8,
-                                           size_t length, char* text, size_t capacity,
-                                           size_t* size, char* error, size_t errorCapacity) {
+                                           size_t length, char* text, size_t capacity, size_t* size,
+                                           char* error, size_t errorCapacity) {
     return guarded(error, errorCapacity, [&] {
         if (tokenizer == nullptr || size == nullptr || (utf8 == nullptr && length > 0)) {
             throw std::invalid_argument("atelier_tokenizer_clean: null argument");

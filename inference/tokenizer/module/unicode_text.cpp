@@ -114,21 +114,17 @@ bool isPythonSpace(char32_t c) {
     if (c < 0x80) return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
     const auto ch = static_cast<UChar32>(c);
     const UCharDirection dir = u_charDirection(ch);
-    return dir == U_WHITE_SPACE_NEUTRAL || dir == U_BLOCK_SEPARATOR ||
-           dir == U_SEGMENT_SEPARATOR || u_charType(ch) == U_SPACE_SEPARATOR;
+    return dir == U_WHITE_SPACE_NEUTRAL || dir == U_BLOCK_SEPARATOR || dir == U_SEGMENT_SEPARATOR ||
+           u_charType(ch) == U_SPACE_SEPARATOR;
 }
 
 bool isRegexWhiteSpace(char32_t c) {
     return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_WHITE_SPACE);
 }
 
-bool isLetter(char32_t c) {
-    return (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_L_MASK) != 0;
-}
+bool isLetter(char32_t c) { return (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_L_MASK) != 0; }
 
-bool isNumber(char32_t c) {
-    return (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_N_MASK) != 0;
-}
+bool isNumber(char32_t c) { return (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_N_MASK) != 0; }
 
 char32_t simpleCaseFold(char32_t c) {
     return static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT));
@@ -151,8 +147,8 @@ namespace {
 std::u32string normalizeWith(const icu::Normalizer2* normalizer, std::u32string_view text) {
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString result = normalizer->normalize(toIcu(text), status);
-    if (U_FAILURE(status)) throw std::runtime_error(std::string("ICU normalization failed: ") +
-                                                    u_errorName(status));
+    if (U_FAILURE(status))
+        throw std::runtime_error(std::string("ICU normalization failed: ") + u_errorName(status));
     return fromIcu(result);
 }
 }  // namespace

@@ -1,7 +1,7 @@
 // ClipTokenizer with its module: runs in a process that links libtorch (through
 // atelier_inference), which is exactly where linking sentencepiece would crash.
-#include "inference/runtime_info.h"
 #include "inference/tokenizer/clip_tokenizer.h"
+#include "inference/runtime_info.h"
 
 #include <catch2/catch.hpp>
 
@@ -56,8 +56,8 @@ TEST_CASE("the module tokenizes in a process running libtorch and its protobuf",
 
 TEST_CASE("the installed vocabulary is CLIP's, byte for byte", "[tokenizer]") {
     const ClipTokenizer loaded = ClipTokenizer::load();
-    CHECK(loaded.vocabularyPath() ==
-          ATELIER_SOURCE_DIR "/resources/tokenizer/bpe_simple_vocab_16e6.txt.gz");
+    CHECK(loaded.vocabularyPath() == ATELIER_SOURCE_DIR
+          "/resources/tokenizer/bpe_simple_vocab_16e6.txt.gz");
     CHECK(readFile(loaded.vocabularyPath()) == readFile(kReferenceVocabulary));
 }
 
@@ -82,7 +82,8 @@ TEST_CASE("long prompts are cut to 77 ids ending in <end_of_text>", "[tokenizer]
 }
 
 TEST_CASE("open_clip's special names map to their ids inside a prompt", "[tokenizer]") {
-    CHECK(tokenizer().bpe("<start_of_text>x<end_of_text>") == std::vector<int32_t>{49406, 343, 49407});
+    CHECK(tokenizer().bpe("<start_of_text>x<end_of_text>") ==
+          std::vector<int32_t>{49406, 343, 49407});
     CHECK(tokenizer().bpe("<START_OF_TEXT>") == std::vector<int32_t>{49406});
     // Matched case-insensitively (long s folds to s) but not the exact name: BPE'd as text.
     CHECK(tokenizer().bpe("<\xC5\xBFtart_of_text>") ==
@@ -92,7 +93,7 @@ TEST_CASE("open_clip's special names map to their ids inside a prompt", "[tokeni
 TEST_CASE("invalid UTF-8 is replaced as Python's errors='replace' does", "[tokenizer]") {
     // Expected ids: open_clip's tokenizer on bytes.decode("utf-8", "replace").
     CHECK(tokenizer().bpe("caf\xE9 au lait") ==
-          std::vector<int32_t>{20867, 39802, 2566, 572, 585});                // 'caf\ufffd au lait'
+          std::vector<int32_t>{20867, 39802, 2566, 572, 585});  // 'caf\ufffd au lait'
     CHECK(tokenizer().bpe("\xED\xA0\x80 x") == std::vector<int32_t>{47356, 47356, 39802, 343});
     CHECK(tokenizer().bpe("a\xE2\x82") == std::vector<int32_t>{320, 39802});  // truncated
     CHECK(tokenizer().bpe("\xFF\xFE") == std::vector<int32_t>{47356, 39802});
@@ -105,7 +106,8 @@ TEST_CASE("embedded NUL bytes are part of the prompt, then removed like other co
 }
 
 TEST_CASE("clean shows the text the ids come from", "[tokenizer]") {
-    CHECK(tokenizer().clean("  It\xE2\x80\x99s &amp; \xEF\xAC\x81ne\t\tNOW  ") == "it's & fine now");
+    CHECK(tokenizer().clean("  It\xE2\x80\x99s &amp; \xEF\xAC\x81ne\t\tNOW  ") ==
+          "it's & fine now");
 }
 
 TEST_CASE("one tokenizer serves many threads at once", "[tokenizer]") {
@@ -131,7 +133,8 @@ TEST_CASE("one tokenizer serves many threads at once", "[tokenizer]") {
 }
 
 TEST_CASE("a vocabulary that is not CLIP's merges is refused with its path", "[tokenizer]") {
-    const std::string notVocabulary = ATELIER_TEST_DATA_DIR "/reference/clip_bpe/LICENSE.open_clip.txt";
+    const std::string notVocabulary =
+        ATELIER_TEST_DATA_DIR "/reference/clip_bpe/LICENSE.open_clip.txt";
     try {
         ClipTokenizer::load({"", notVocabulary});
         FAIL("no error");

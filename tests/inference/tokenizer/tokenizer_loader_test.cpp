@@ -97,7 +97,8 @@ TEST_CASE("without overrides the module is looked for beside the executable firs
 
 TEST_CASE("a file that is not a shared library is refused with the loader's reason",
           "[tokenizer]") {
-    const std::string notALibrary = ATELIER_TEST_DATA_DIR "/reference/clip_bpe/LICENSE.open_clip.txt";
+    const std::string notALibrary =
+        ATELIER_TEST_DATA_DIR "/reference/clip_bpe/LICENSE.open_clip.txt";
     const std::string error = loadError({notALibrary, ""});
     CHECK_THAT(error, Catch::Contains("cannot load the tokenizer module " + notALibrary));
 }

@@ -16,7 +16,8 @@ std::vector<std::u32string> words(std::u32string_view text) {
 TEST_CASE("cleaning collapses white space, unescapes twice and lower-cases", "[tokenizer]") {
     CHECK(cleanForClip(U"  Hello\t\tWORLD  ") == U"hello world");
     CHECK(cleanForClip(U"&amp;amp;") == U"&");
-    CHECK(cleanForClip(U"a\x1C" U"b") == U"ab");
+    CHECK(cleanForClip(U"a\x1C"
+                       U"b") == U"ab");
     CHECK(cleanForClip(U"non\u00A0breaking\u3000space") == U"non breaking space");
     CHECK(cleanForClip(U"\u0130stanbul") == U"i\u0307stanbul");
 }
@@ -26,7 +27,7 @@ TEST_CASE("words split as open_clip's pattern splits them", "[tokenizer]") {
     CHECK(words(U"it's a dog's life") == W{U"it", U"'s", U"a", U"dog", U"'s", U"life"});
     CHECK(words(U"rock 'n' roll") == W{U"rock", U"'", U"n", U"'", U"roll"});
     CHECK(words(U"x'\u017F ''s") == W{U"x", U"'\u017F", U"''", U"s"});  // IGNORECASE: ſ is s
-    CHECK(words(U"a\u0345b") == W{U"a", U"b"});  // matched by no alternative
+    CHECK(words(U"a\u0345b") == W{U"a", U"b"});                         // matched by no alternative
     CHECK(words(U"1999") == W{U"1", U"9", U"9", U"9"});
     CHECK(words(U"wait?!") == W{U"wait", U"?!"});
     CHECK(words(U"hello, world!") == W{U"hello", U",", U"world", U"!"});

@@ -12,14 +12,15 @@ TEST_CASE("fix_text repairs what ftfy repairs", "[tokenizer]") {
     const std::pair<std::u32string, std::u32string> cases[] = {
         {U"\u00E2\u0153\u201D No problems", U"\u2714 No problems"},
         {U"&macr;\\_(\u00E3\u0083\u0084)_/&macr;", U"\u00AF\\_(\u30C4)_/\u00AF"},
-        {U"Broken text&hellip; it&#x2019;s \uFB02ubberi\uFB01c!", U"Broken text\u2026 it's flubberific!"},
+        {U"Broken text&hellip; it&#x2019;s \uFB02ubberi\uFB01c!",
+         U"Broken text\u2026 it's flubberific!"},
         {U"\uFF2C\uFF2F\uFF35\uFF24\u3000\uFF2E\uFF2F\uFF29\uFF33\uFF25\uFF33", U"LOUD NOISES"},
         {U"\uFF35\uFF80\uFF70\uFF9D", U"U\u30BF\u30FC\u30F3"},
         {U"caf\u00C3\u00A9 mojibake", U"caf\u00E9 mojibake"},
         {U"\x1B[36;44mI'm blue\x1B[0m", U"I'm blue"},
         {U"a\r\nb\rc\u2028d\u0085e", U"a\nb\nc\nd\u2026e"},
-        {U"&lt;b&gt; x <", U"&lt;b&gt; x <"},              // '<': taken for HTML
-        {U"&lt;b&gt;\n<i>&amp;", U"<b>\n<i>&amp;"},         // ... from that line on
+        {U"&lt;b&gt; x <", U"&lt;b&gt; x <"},        // '<': taken for HTML
+        {U"&lt;b&gt;\n<i>&amp;", U"<b>\n<i>&amp;"},  // ... from that line on
         {U"e\u0301", U"\u00E9"},
         {U"zero\u200Bwidth\uFEFF" + std::u32string(1, U'\0') + U"x", U"zero\u200Bwidthx"},
         {U"\u201Chere\u2019s a test\u201D", U"\"here's a test\""},
@@ -58,7 +59,10 @@ TEST_CASE("ftfy's codecs encode only what they can and decode UTF-8 variants", "
     std::u32string out;
     CHECK(decodeUtf8Variants("\xED\xA0\xBD\xED\xB8\x8D", out));  // CESU-8 of U+1F60D
     CHECK(out == U"\U0001F60D");
-    CHECK(decodeUtf8Variants("a\xC0\x80" "b", out));             // Java's NUL
+    CHECK(
+        decodeUtf8Variants("a\xC0\x80"
+                           "b",
+                           out));  // Java's NUL
     CHECK(out == std::u32string(U"a\0b", 3));
-    CHECK_FALSE(decodeUtf8Variants("\xED\xA0\xBD", out));        // lone surrogate
+    CHECK_FALSE(decodeUtf8Variants("\xED\xA0\xBD", out));  // lone surrogate
 }

@@ -8,20 +8,22 @@ using namespace atelier::inference::tokenizer;
 TEST_CASE("htmlUnescape decodes what Python's html.unescape decodes", "[tokenizer]") {
     const std::pair<std::u32string, std::u32string> cases[] = {
         {U"rock &amp; roll", U"rock & roll"},
-        {U"&notit;", U"\u00ACit;"},          // longest known prefix, rest kept
+        {U"&notit;", U"\u00ACit;"},  // longest known prefix, rest kept
         {U"&notin;", U"\u2209"},
-        {U"&ampx", U"&x"},                  // legacy name without ';'
+        {U"&ampx", U"&x"},  // legacy name without ';'
         {U"&copy2", U"\u00A92"},
         {U"&AMP", U"&"},
-        {U"&Amp;", U"&Amp;"},               // names are case-sensitive
+        {U"&Amp;", U"&Amp;"},  // names are case-sensitive
         {U"&#0;", U"\uFFFD"},
-        {U"&#128;", U"\u20AC"},             // C1 references read as Windows-1252
+        {U"&#128;", U"\u20AC"},  // C1 references read as Windows-1252
         {U"&#x110000;", U"\uFFFD"},
-        {U"&#55296;", U"\uFFFD"},           // a surrogate
+        {U"&#55296;", U"\uFFFD"},  // a surrogate
         {U"&#99999999999999999999;", U"\uFFFD"},
-        {U"&#1;", U""},                     // invalid code points vanish
+        {U"&#1;", U""},  // invalid code points vanish
         {U"&#65534;", U""},
-        {U"&#12a;", U"\x0C" U"a;"},
+        {U"&#12a;",
+         U"\x0C"
+         U"a;"},
         {U"&#x1F600", U"\U0001F600"},
         {U"&#x27;s", U"'s"},
         {U"a&nbsp;b", U"a\u00A0b"},
@@ -36,8 +38,7 @@ TEST_CASE("htmlUnescape decodes what Python's html.unescape decodes", "[tokenize
     }
 }
 
-TEST_CASE("ftfyUnescapeHtml decodes only complete references, and all-caps names",
-          "[tokenizer]") {
+TEST_CASE("ftfyUnescapeHtml decodes only complete references, and all-caps names", "[tokenizer]") {
     const std::pair<std::u32string, std::u32string> cases[] = {
         {U"&EACUTE;", U"\u00C9"},
         {U"&ntilde; &Ntilde; &NTILDE; &nTILDE;", U"\u00F1 \u00D1 \u00D1 &nTILDE;"},

@@ -13,11 +13,14 @@ size_t replacements(const std::u32string& s) { return std::count(s.begin(), s.en
 TEST_CASE("invalid UTF-8 becomes one U+FFFD per maximal ill-formed part, as in Python",
           "[tokenizer]") {
     // Counts from Python: bytes.decode("utf-8", "replace").
-    CHECK(decodeUtf8Replacing("\xE1\x80") == U"\uFFFD");                 // truncated
+    CHECK(decodeUtf8Replacing("\xE1\x80") == U"\uFFFD");                  // truncated
     CHECK(decodeUtf8Replacing("\xED\xA0\x80") == U"\uFFFD\uFFFD\uFFFD");  // a surrogate
-    CHECK(decodeUtf8Replacing("\xF0\x90\x80" "A") == U"\uFFFD" "A");     // interrupted
-    CHECK(decodeUtf8Replacing("\xC0\xAF") == U"\uFFFD\uFFFD");           // overlong '/'
-    CHECK(replacements(decodeUtf8Replacing("\xF4\x90\x80\x80")) == 4);   // above U+10FFFF
+    CHECK(decodeUtf8Replacing("\xF0\x90\x80"
+                              "A") ==
+          U"\uFFFD"
+          "A");                                                         // interrupted
+    CHECK(decodeUtf8Replacing("\xC0\xAF") == U"\uFFFD\uFFFD");          // overlong '/'
+    CHECK(replacements(decodeUtf8Replacing("\xF4\x90\x80\x80")) == 4);  // above U+10FFFF
     CHECK(decodeUtf8Replacing("\xE2\x82\xAC\x80") == U"\u20AC\uFFFD");
     CHECK(decodeUtf8Replacing("\xF0\x9F\x98\xBA") == U"\U0001F63A");
     CHECK(decodeUtf8Replacing(std::string("a\0b", 3)) == std::u32string(U"a\0b", 3));
@@ -50,7 +53,8 @@ TEST_CASE("space predicates follow str.isspace and the regex module's \\s", "[to
 }
 
 TEST_CASE("lower() applies full mappings and the final sigma rule", "[tokenizer]") {
-    CHECK(lowerPython(U"\u039F\u0394\u03A5\u03A3\u03A3\u0395\u03A5\u03A3 \u03A3\u039F\u03A6\u039F\u03A3") ==
+    CHECK(lowerPython(
+              U"\u039F\u0394\u03A5\u03A3\u03A3\u0395\u03A5\u03A3 \u03A3\u039F\u03A6\u039F\u03A3") ==
           U"\u03BF\u03B4\u03C5\u03C3\u03C3\u03B5\u03C5\u03C2 \u03C3\u03BF\u03C6\u03BF\u03C2");
     CHECK(lowerPython(U"\u0130stanbul") == U"i\u0307stanbul");
     CHECK(lowerPython(U"ABC \u1E9E") == U"abc \u00DF");
