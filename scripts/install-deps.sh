@@ -7,8 +7,9 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config ccache
-  # inference: libtorch (CPU) and a fast BLAS for it; the tokenizer's sentencepiece
-  libtorch-dev libopenblas0-pthread libsentencepiece-dev
+  # inference: libtorch (CPU) and a fast BLAS for it; the tokenizer module's sentencepiece,
+  # ICU and zlib
+  libtorch-dev libopenblas0-pthread libsentencepiece-dev libicu-dev zlib1g-dev
   # app + ui: Qt 6 (Core, Gui, Widgets, Test), OpenCV image processing
   qt6-base-dev libgl-dev qt6-image-formats-plugins
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev

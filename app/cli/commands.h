@@ -22,5 +22,6 @@ struct BadInput : std::runtime_error {
 int& exitStatus();
 
 void addRuntimeCommands(CLI::App& app);
+void addTokenizeCommands(CLI::App& app);
 
 }  // namespace atelier::cli

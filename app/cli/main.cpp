@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("atelier-cli ") + ATELIER_VERSION);
     app.require_subcommand(1);
     addRuntimeCommands(app);
+    addTokenizeCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

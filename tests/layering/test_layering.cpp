@@ -35,6 +35,11 @@ TEST_CASE("the layering check catches each kind of forbidden include", "[layerin
     writeFile(root / "app/doc.cpp", "#include <torch/nn.h>\n#include <QWidget>\n#include \"ui/x.h\"\n");
     writeFile(root / "app/main.cpp", "#include \"ui/application.h\"\n");  // the one allowed hand-over
     writeFile(root / "ui/view.cpp", "#include <c10/core/Device.h>\n#include <QPainter>\n");
+    writeFile(root / "inference/tokenizer/loader.cpp",
+              "#include <sentencepiece_processor.h>\n#include <unicode/uchar.h>\n");
+    writeFile(root / "inference/tokenizer/module/core.cpp",
+              "#include <sentencepiece_processor.h>\n#include <unicode/uchar.h>\n"
+              "#include <ATen/Tensor.h>\n");
 
     const auto violations = findLayerViolations(root);
     auto count = [&](const std::string& fileName) {
@@ -48,5 +53,7 @@ TEST_CASE("the layering check catches each kind of forbidden include", "[layerin
     CHECK(count("doc.cpp") == 3);
     CHECK(count("main.cpp") == 0);
     CHECK(count("view.cpp") == 1);     // torch, not QPainter
+    CHECK(count("loader.cpp") == 2);   // sentencepiece and ICU belong to the module
+    CHECK(count("core.cpp") == 1);     // ... which must not see torch
     fs::remove_all(root);
 }
