@@ -1,5 +1,7 @@
 #include "inference/weights/torch_tensors.h"
 
+#include "inference/weights/safetensors_writer.h"
+
 #include <ATen/Functions.h>
 
 #include <cstdint>
@@ -32,6 +34,44 @@ at::Tensor tensorView(const std::shared_ptr<const SafetensorsFile>& file, const 
     at::Tensor view = at::from_blob(
         bytes, info.shape, [keepAlive](void*) mutable { keepAlive.reset(); }, options);
     return aligned ? view : view.clone();
+}
+
+std::map<std::string, at::Tensor> readTensors(const std::string& path) {
+    auto file = std::make_shared<const SafetensorsFile>(SafetensorsFile::open(path));
+    std::map<std::string, at::Tensor> tensors;
+    for (const auto& info : file->tensors()) tensors[info.name] = tensorView(file, info);
+    return tensors;
+}
+
+namespace {
+DType fromScalarType(at::ScalarType type, const std::string& what) {
+    switch (type) {
+        case at::kDouble: return DType::F64;
+        case at::kFloat: return DType::F32;
+        case at::kHalf: return DType::F16;
+        case at::kBFloat16: return DType::BF16;
+        case at::kLong: return DType::I64;
+        case at::kInt: return DType::I32;
+        case at::kShort: return DType::I16;
+        case at::kChar: return DType::I8;
+        case at::kByte: return DType::U8;
+        case at::kBool: return DType::Bool;
+        default: throw WeightsError(what + ": dtype not storable in safetensors");
+    }
+}
+}  // namespace
+
+void writeTensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors,
+                  const std::map<std::string, std::string>& metadata) {
+    std::vector<at::Tensor> keep;  // CPU contiguous copies live until the write is done
+    std::vector<TensorToWrite> entries;
+    for (const auto& [name, tensor] : tensors) {
+        keep.push_back(tensor.detach().to(at::kCPU).contiguous());
+        const at::Tensor& t = keep.back();
+        entries.push_back({name, fromScalarType(t.scalar_type(), path + ": " + name),
+                           t.sizes().vec(), t.data_ptr(), uint64_t(t.nbytes())});
+    }
+    writeSafetensors(path, entries, metadata);
 }
 
 }  // namespace atelier::inference
