@@ -1,0 +1,101 @@
+#include "inference/models/model_loader.h"
+
+#include "inference/models/layers.h"
+#include "inference/weights/torch_tensors.h"
+
+#include <ATen/Functions.h>
+#include <c10/core/InferenceMode.h>
+
+namespace atelier::inference {
+namespace {
+
+at::TensorOptions metaOptions() { return at::TensorOptions().dtype(at::kFloat).device(at::kMeta); }
+
+at::TensorOptions realOptions(const NetworkOptions& o) {
+    return at::TensorOptions().dtype(o.dtype).device(o.device);
+}
+
+std::string describeComponent(const ModelCheckpoint& m, const ComponentSource& s) {
+    return m.path + " (" + componentName(s.component) + ", " + s.file->path() + ")";
+}
+
+std::vector<std::string> recipeNames(const ComponentSource& s) {
+    std::vector<std::string> names;
+    for (const auto& [name, recipe] : s.recipes) names.push_back(name);
+    return names;
+}
+
+template <typename Net>
+void loadInto(Net& net, const ModelCheckpoint& m, const ComponentSource& s) {
+    loadWeightsStrict(*net, componentTensors(s), describeComponent(m, s), unusedNames(s, m));
+}
+
+}  // namespace
+
+std::vector<std::string> unusedNames(const ComponentSource& source, const ModelCheckpoint& m) {
+    if (source.component == Component::TextEncoder) return unusedOpenClipTextNames(m.textConfig, recipeNames(source));
+    return {};
+}
+
+TensorMap componentTensors(const ComponentSource& source) {
+    TensorMap tensors;
+    for (const auto& [name, recipe] : source.recipes) {
+        std::vector<at::Tensor> parts;
+        for (const auto& sourceName : recipe.sources) {
+            const TensorInfo* info = source.file->find(source.prefix + sourceName);
+            if (info == nullptr)
+                throw WeightsError(source.file->path() + ": tensor '" + source.prefix + sourceName + "' vanished");
+            parts.push_back(tensorView(source.file, *info));
+        }
+        at::Tensor t = parts.size() == 1 ? parts[0] : at::cat(parts, 0);
+        if (t.sizes().vec() != recipe.shape) t = t.reshape(recipe.shape);
+        tensors[name] = t;
+    }
+    return tensors;
+}
+
+void validateCheckpointLayout(const ModelCheckpoint& m) {
+    c10::InferenceMode guard;
+    std::string report;
+    auto check = [&](const torch::nn::Module& net, const ComponentSource& s) {
+        const LayoutMismatch mismatch = compareLayout(parameterShapes(net), shapesOf(s.recipes), unusedNames(s, m));
+        if (!mismatch.empty())
+            report += std::string(componentName(s.component)) + " (" + s.file->path() + "):\n" + mismatch.describe();
+    };
+    try {
+        check(*UNetModel(m.unetConfig, metaOptions()), m.unet);
+        check(*AutoencoderKL(m.vaeConfig, metaOptions()), m.vae);
+        check(*OpenClipText(m.textConfig, metaOptions()), m.text);
+    } catch (const std::invalid_argument& e) {
+        throw WeightsError(m.path + ": inconsistent configuration: " + e.what());
+    }
+    if (!report.empty())
+        throw WeightsError(m.path + " does not match the " + variantName(m.variant, m.prediction) +
+                           " architecture its shapes and configs describe:\n" + report);
+}
+
+UNetModel loadUNet(const ModelCheckpoint& m, const NetworkOptions& o) {
+    c10::InferenceMode normalTensors(false);  // parameters must not be inference tensors
+    UNetModel net(m.unetConfig, realOptions(o));
+    loadInto(net, m, m.unet);
+    net->eval();
+    return net;
+}
+
+AutoencoderKL loadVae(const ModelCheckpoint& m, const NetworkOptions& o) {
+    c10::InferenceMode normalTensors(false);  // parameters must not be inference tensors
+    AutoencoderKL net(m.vaeConfig, realOptions(o));
+    loadInto(net, m, m.vae);
+    net->eval();
+    return net;
+}
+
+OpenClipText loadTextEncoder(const ModelCheckpoint& m, const NetworkOptions& o) {
+    c10::InferenceMode normalTensors(false);  // parameters must not be inference tensors
+    OpenClipText net(m.textConfig, realOptions(o));
+    loadInto(net, m, m.text);
+    net->eval();
+    return net;
+}
+
+}  // namespace atelier::inference
