@@ -14,7 +14,7 @@ packages=(
   qt6-base-dev libgl-dev qt6-image-formats-plugins
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # file formats and command line
-  libzip-dev nlohmann-json3-dev libcli11-dev
+  libzip-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
   # tests: Catch2 v2, a virtual X server for GUI tests
   catch2 xvfb xauth
 )

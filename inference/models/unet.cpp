@@ -264,6 +264,11 @@ UNetModelImpl::UNetModelImpl(const UNetConfig& c, const at::TensorOptions& o) : 
 
     auto attentionLayer = [&](int64_t channels, bool disableSelf) {
         const int64_t heads = c.headsFor(channels);
+        if (heads <= 0 || channels % heads != 0)
+            throw std::invalid_argument("UNet attention over " + std::to_string(channels) + " channels cannot use " +
+                                        (c.numHeadChannels > 0 ? std::to_string(c.numHeadChannels) + " channels per head"
+                                                               : std::to_string(c.numHeads) + " heads") +
+                                        "; the model's config (yaml / unet/config.json) gives the heads");
         return std::make_shared<SpatialTransformer>(channels, heads, channels / heads, c.transformerDepth,
                                                     c.contextDim, disableSelf, c.linearProjection, o);
     };
