@@ -25,9 +25,17 @@ std::vector<std::string> recipeNames(const ComponentSource& s) {
     return names;
 }
 
+// Streams the file into the network one tensor at a time (peak memory: the network plus its
+// largest tensor), after the same strict name/shape check as at open.
 template <typename Net>
 void loadInto(Net& net, const ModelCheckpoint& m, const ComponentSource& s) {
-    loadWeightsStrict(*net, componentTensors(s), describeComponent(m, s), unusedNames(s, m));
+    const LayoutMismatch mismatch = compareLayout(parameterShapes(*net), shapesOf(s.recipes), unusedNames(s, m));
+    if (!mismatch.empty())
+        throw WeightsError(describeComponent(m, s) + " does not match the expected architecture:\n" + mismatch.describe());
+    at::NoGradGuard noGrad;
+    auto fill = [&](const std::string& name, at::Tensor& target) { target.copy_(componentTensor(s, name)); };
+    for (auto& item : net->named_parameters(true)) fill(item.key(), item.value());
+    for (auto& item : net->named_buffers(true)) fill(item.key(), item.value());
 }
 
 }  // namespace
@@ -37,21 +45,20 @@ std::vector<std::string> unusedNames(const ComponentSource& source, const ModelC
     return {};
 }
 
-TensorMap componentTensors(const ComponentSource& source) {
-    TensorMap tensors;
-    for (const auto& [name, recipe] : source.recipes) {
-        std::vector<at::Tensor> parts;
-        for (const auto& sourceName : recipe.sources) {
-            const TensorInfo* info = source.file->find(source.prefix + sourceName);
-            if (info == nullptr)
-                throw WeightsError(source.file->path() + ": tensor '" + source.prefix + sourceName + "' vanished");
-            parts.push_back(tensorView(source.file, *info));
-        }
-        at::Tensor t = parts.size() == 1 ? parts[0] : at::cat(parts, 0);
-        if (t.sizes().vec() != recipe.shape) t = t.reshape(recipe.shape);
-        tensors[name] = t;
+at::Tensor componentTensor(const ComponentSource& source, const std::string& ldmName) {
+    const auto it = source.recipes.find(ldmName);
+    if (it == source.recipes.end()) throw WeightsError(source.file->path() + ": no tensor for '" + ldmName + "'");
+    const TensorRecipe& recipe = it->second;
+    std::vector<at::Tensor> parts;
+    for (const auto& sourceName : recipe.sources) {
+        const TensorInfo* info = source.file->find(source.prefix + sourceName);
+        if (info == nullptr)
+            throw WeightsError(source.file->path() + ": tensor '" + source.prefix + sourceName + "' vanished");
+        parts.push_back(readTensorCopy(*source.file, *info));
     }
-    return tensors;
+    at::Tensor t = parts.size() == 1 ? parts[0] : at::cat(parts, 0);
+    if (t.sizes().vec() != recipe.shape) t = t.reshape(recipe.shape);
+    return t;
 }
 
 void validateCheckpointLayout(const ModelCheckpoint& m) {

@@ -16,9 +16,9 @@ struct NetworkOptions {
     c10::ScalarType dtype = c10::kFloat;
 };
 
-// The component's tensors in LDM naming: zero-copy views of the file where no fusing or
-// reshaping is needed.
-TensorMap componentTensors(const ComponentSource& source);
+// One tensor of the component in LDM naming, assembled from the file (read with pread, so a
+// file changed under us is an error, not SIGBUS).
+at::Tensor componentTensor(const ComponentSource& source, const std::string& ldmName);
 
 // Names of the file the network deliberately does not use (the text encoder's last block, ...).
 std::vector<std::string> unusedNames(const ComponentSource& source, const ModelCheckpoint& checkpoint);

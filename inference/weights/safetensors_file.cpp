@@ -56,8 +56,10 @@ uint64_t TensorInfo::numel() const {
 struct SafetensorsFile::Mapping {
     void* address = nullptr;
     std::size_t length = 0;
+    int fd = -1;  // kept open for readBytes()
     ~Mapping() {
         if (address != nullptr && address != MAP_FAILED) munmap(address, length);
+        if (fd >= 0) ::close(fd);
     }
 };
 
@@ -83,13 +85,35 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
     }
     file.mapping_ = std::make_unique<Mapping>();
     file.mapping_->address = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
+    file.mapping_->fd = fd;
     if (file.mapping_->address == MAP_FAILED) {
         throw WeightsError(path + ": cannot be memory-mapped (" + std::strerror(errno) + ")");
     }
     file.mapping_->length = size;
     file.parse(static_cast<const uint8_t*>(file.mapping_->address), size);
     return file;
+}
+
+void SafetensorsFile::readBytes(const TensorInfo& tensor, void* dest) const {
+    const uint64_t size = tensor.byteSize();
+    if (!mapping_) {  // an in-memory image
+        std::memcpy(dest, data(tensor), size);
+        return;
+    }
+    const auto* base = static_cast<const uint8_t*>(mapping_->address);
+    uint64_t offset = uint64_t(dataStart_ - base) + tensor.begin;
+    auto* out = static_cast<uint8_t*>(dest);
+    uint64_t done = 0;
+    while (done < size) {
+        const ssize_t n = ::pread(mapping_->fd, out + done, std::size_t(std::min<uint64_t>(size - done, 1u << 30)),
+                                  off_t(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0)
+            throw WeightsError(path_ + ": tensor '" + tensor.name + "' cannot be read (" +
+                               (n < 0 ? std::string(std::strerror(errno)) : "the file is shorter than when it was opened") +
+                               ")");
+        done += uint64_t(n);
+    }
 }
 
 SafetensorsFile SafetensorsFile::fromBuffer(const uint8_t* bytes, std::size_t size,

@@ -56,8 +56,14 @@ public:
     const std::vector<TensorInfo>& tensors() const { return tensors_; }  // in file (offset) order
     const TensorInfo* find(const std::string& name) const;
     const std::map<std::string, std::string>& metadata() const { return metadata_; }
-    // Start of the tensor's bytes in the mapping (little-endian, as stored).
+    // Start of the tensor's bytes in the mapping (little-endian, as stored). Touching mapped
+    // bytes of a file that another process truncates raises SIGBUS: weights that are loaded into
+    // networks go through readBytes() instead.
     const uint8_t* data(const TensorInfo& tensor) const { return dataStart_ + tensor.begin; }
+    // Copies the tensor's bytes into `dest` (byteSize() bytes) with pread, never through the
+    // mapping: a file truncated or rewritten since it was opened gives a WeightsError naming the
+    // file and tensor, not a crash.
+    void readBytes(const TensorInfo& tensor, void* dest) const;
 
 private:
     SafetensorsFile() = default;

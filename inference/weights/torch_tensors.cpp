@@ -36,6 +36,12 @@ at::Tensor tensorView(const std::shared_ptr<const SafetensorsFile>& file, const 
     return aligned ? view : view.clone();
 }
 
+at::Tensor readTensorCopy(const SafetensorsFile& file, const TensorInfo& info) {
+    at::Tensor t = at::empty(info.shape, at::TensorOptions().dtype(toScalarType(info.dtype)));
+    if (info.numel() > 0) file.readBytes(info, t.data_ptr());
+    return t;
+}
+
 std::map<std::string, at::Tensor> readTensors(const std::string& path) {
     auto file = std::make_shared<const SafetensorsFile>(SafetensorsFile::open(path));
     std::map<std::string, at::Tensor> tensors;

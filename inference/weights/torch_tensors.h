@@ -16,6 +16,9 @@ at::ScalarType toScalarType(DType dtype);
 // Falls back to one copy when the bytes are not aligned to the element size.
 at::Tensor tensorView(const std::shared_ptr<const SafetensorsFile>& file, const TensorInfo& info);
 
+// A CPU tensor holding a copy of the tensor's bytes, read with pread (see readBytes()).
+at::Tensor readTensorCopy(const SafetensorsFile& file, const TensorInfo& info);
+
 // Every tensor of `path`, by name, as zero-copy views (throws WeightsError like open()).
 std::map<std::string, at::Tensor> readTensors(const std::string& path);
 

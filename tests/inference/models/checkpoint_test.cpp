@@ -278,3 +278,18 @@ TEST_CASE("diffusers names map onto the original ones", "[checkpoint]") {
     CHECK(rv.at("encoder.mid.attn_1.q.weight").shape == std::vector<int64_t>{4, 4, 1, 1});
     CHECK(rv.count("encoder.norm_out.weight"));
 }
+
+TEST_CASE("a file truncated after opening gives an error on load, not SIGBUS", "[checkpoint]") {
+    const fs::path dir = scratch("truncated-later");
+    fs::copy_file(ldmFile("depth"), dir / "m.safetensors");
+    fs::copy_file(kRef + "/models/depth/depth.ldm.yaml", dir / "m.yaml");
+    const ModelCheckpoint m = openCheckpoint((dir / "m.safetensors").string());
+    fs::resize_file(dir / "m.safetensors", fs::file_size(dir / "m.safetensors") / 2);
+    // Some component lies past the cut: loading all three must fail cleanly.
+    auto loadAll = [&] {
+        loadUNet(m, {});
+        loadVae(m, {});
+        loadTextEncoder(m, {});
+    };
+    CHECK_THROWS_WITH(loadAll(), Catch::Contains("m.safetensors") && Catch::Contains("shorter than when it was opened"));
+}
