@@ -13,6 +13,10 @@ namespace atelier::inference::schedulers_detail {
 
 namespace {
 
+// The reference computes every schedule coefficient as a float32 0-d tensor; doing the same in
+// float (and the tensor operations in the same order) reproduces its results to the last bits.
+float sqrtf32(float value) { return std::sqrt(value); }
+
 // x0 and epsilon from the model output, for the three prediction types.
 struct Predicted {
     at::Tensor x0;
@@ -20,9 +24,9 @@ struct Predicted {
 };
 
 Predicted predict(PredictionType type, const at::Tensor& modelOutput, const at::Tensor& sample,
-                  double alphaProd) {
-    const double a = std::sqrt(alphaProd);
-    const double b = std::sqrt(1.0 - alphaProd);
+                  float alphaProd) {
+    const float a = sqrtf32(alphaProd);
+    const float b = sqrtf32(1.0f - alphaProd);
     switch (type) {
         case PredictionType::Epsilon: return {(sample - b * modelOutput) / a, modelOutput};
         case PredictionType::Sample: return {modelOutput, (sample - a * modelOutput) / b};
@@ -54,17 +58,18 @@ public:
         // diffusers steps by a fixed stride from the current timestep, not to the next entry.
         const auto t = int64_t(timesteps_[stepIndex]);
         const int64_t prevT = t - config_.numTrainTimesteps / numInferenceSteps_;
-        const double alphaProd = alphaCumprod(t);
-        const double alphaProdPrev = prevT >= 0 ? alphaCumprod(prevT) : finalAlphaCumprod();
+        const float alphaProd = alphaCumprod(t);
+        const float alphaProdPrev = prevT >= 0 ? alphaCumprod(prevT) : finalAlphaCumprod();
 
         Predicted p = predict(config_.predictionType, m, x, alphaProd);
         p.x0 = clipPredictedSample(config_, p.x0);
 
-        const double variance =
-            (1 - alphaProdPrev) / (1 - alphaProd) * (1 - alphaProd / alphaProdPrev);
-        const double stdDev = eta_ * std::sqrt(variance);
-        at::Tensor prev = std::sqrt(alphaProdPrev) * p.x0 +
-                          std::sqrt(1 - alphaProdPrev - stdDev * stdDev) * p.epsilon;
+        const float variance =
+            ((1.0f - alphaProdPrev) / (1.0f - alphaProd)) * (1.0f - alphaProd / alphaProdPrev);
+        const float stdDev = float(eta_) * sqrtf32(variance);
+        const at::Tensor direction =
+            sqrtf32(1.0f - alphaProdPrev - stdDev * stdDev) * p.epsilon;
+        at::Tensor prev = sqrtf32(alphaProdPrev) * p.x0 + direction;
         if (eta_ > 0) {
             prev = prev + stdDev * noise.next(x.sizes(), x.options(), "ddim step");
         }
@@ -72,7 +77,7 @@ public:
     }
 
 private:
-    double finalAlphaCumprod() const { return config_.setAlphaToOne ? 1.0 : alphaCumprod(0); }
+    float finalAlphaCumprod() const { return config_.setAlphaToOne ? 1.0f : alphaCumprod(0); }
 
     double eta_;
 };
@@ -98,23 +103,23 @@ public:
 
         const auto t = int64_t(timesteps_[stepIndex]);
         const int64_t prevT = t - config_.numTrainTimesteps / numInferenceSteps_;
-        const double alphaProd = alphaCumprod(t);
-        const double alphaProdPrev = prevT >= 0 ? alphaCumprod(prevT) : 1.0;  // DDPM: not ac[0]
-        const double betaProd = 1 - alphaProd;
-        const double betaProdPrev = 1 - alphaProdPrev;
-        const double currentAlpha = alphaProd / alphaProdPrev;
-        const double currentBeta = 1 - currentAlpha;
+        const float alphaProd = alphaCumprod(t);
+        const float alphaProdPrev = prevT >= 0 ? alphaCumprod(prevT) : 1.0f;  // DDPM: not ac[0]
+        const float betaProd = 1.0f - alphaProd;
+        const float betaProdPrev = 1.0f - alphaProdPrev;
+        const float currentAlpha = alphaProd / alphaProdPrev;
+        const float currentBeta = 1.0f - currentAlpha;
 
         Predicted p = predict(config_.predictionType, m, x, alphaProd);
         p.x0 = clipPredictedSample(config_, p.x0);
 
-        const double x0Coeff = std::sqrt(alphaProdPrev) * currentBeta / betaProd;
-        const double sampleCoeff = std::sqrt(currentAlpha) * betaProdPrev / betaProd;
+        const float x0Coeff = (sqrtf32(alphaProdPrev) * currentBeta) / betaProd;
+        const float sampleCoeff = sqrtf32(currentAlpha) * betaProdPrev / betaProd;
         at::Tensor prev = x0Coeff * p.x0 + sampleCoeff * x;
         if (t > 0) {
-            double variance = std::max(betaProdPrev / betaProd * currentBeta, 1e-20);
+            float variance = std::max(betaProdPrev / betaProd * currentBeta, 1e-20f);
             if (config_.varianceType == DdpmVarianceType::FixedLarge) variance = currentBeta;
-            prev = prev + std::sqrt(variance) * noise.next(x.sizes(), x.options(), "ddpm step");
+            prev = prev + sqrtf32(variance) * noise.next(x.sizes(), x.options(), "ddpm step");
         }
         return {prev.to(sample.scalar_type()), p.x0.to(sample.scalar_type())};
     }
@@ -193,18 +198,18 @@ public:
 private:
     at::Tensor previousSample(const at::Tensor& sample, int64_t t, int64_t prevT,
                               at::Tensor modelOutput) const {
-        const double alphaProd = alphaCumprod(t);
-        const double alphaProdPrev =
-            prevT >= 0 ? alphaCumprod(prevT) : (config_.setAlphaToOne ? 1.0 : alphaCumprod(0));
-        const double betaProd = 1 - alphaProd;
-        const double betaProdPrev = 1 - alphaProdPrev;
+        const float alphaProd = alphaCumprod(t);
+        const float alphaProdPrev =
+            prevT >= 0 ? alphaCumprod(prevT) : (config_.setAlphaToOne ? 1.0f : alphaCumprod(0));
+        const float betaProd = 1.0f - alphaProd;
+        const float betaProdPrev = 1.0f - alphaProdPrev;
         if (config_.predictionType == PredictionType::VPrediction) {
-            modelOutput = std::sqrt(alphaProd) * modelOutput + std::sqrt(betaProd) * sample;
+            modelOutput = sqrtf32(alphaProd) * modelOutput + sqrtf32(betaProd) * sample;
         }
-        const double sampleCoeff = std::sqrt(alphaProdPrev / alphaProd);
-        const double denominator = alphaProd * std::sqrt(betaProdPrev) +
-                                   std::sqrt(alphaProd * betaProd * alphaProdPrev);
-        return sampleCoeff * sample - ((alphaProdPrev - alphaProd) / denominator) * modelOutput;
+        const float sampleCoeff = sqrtf32(alphaProdPrev / alphaProd);
+        const float denominator = alphaProd * sqrtf32(betaProdPrev) +
+                                  sqrtf32(alphaProd * betaProd * alphaProdPrev);
+        return sampleCoeff * sample - ((alphaProdPrev - alphaProd) * modelOutput) / denominator;
     }
 
     std::vector<at::Tensor> ets_;  // past model outputs, newest last (at most 4)

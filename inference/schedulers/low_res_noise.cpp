@@ -50,10 +50,10 @@ at::Tensor LowResNoiseAugmentation::apply(const at::Tensor& image, const at::Ten
     if (!noise.defined() || noise.sizes() != image.sizes()) {
         throw std::invalid_argument("low-res noise must have the image's shape");
     }
-    const double ac = alphasCumprod_[noiseLevel].item<float>();
+    const float ac = alphasCumprod_[noiseLevel].item<float>();  // float32 math, as the reference
     const auto type = image.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
     const at::Tensor noised =
-        std::sqrt(ac) * image.to(type) + std::sqrt(1.0 - ac) * noise.to(image.device(), type);
+        std::sqrt(ac) * image.to(type) + std::sqrt(1.0f - ac) * noise.to(image.device(), type);
     return noised.to(image.scalar_type());
 }
 

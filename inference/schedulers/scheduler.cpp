@@ -62,7 +62,7 @@ Scheduler::Scheduler(const ScheduleConfig& config)
 
 Scheduler::~Scheduler() = default;
 
-double Scheduler::alphaCumprod(int64_t timestep) const {
+float Scheduler::alphaCumprod(int64_t timestep) const {
     if (timestep < 0 || timestep >= int64_t(alphasCumprodValues_.size())) {
         throw std::out_of_range("scheduler: timestep " + std::to_string(timestep) +
                                 " is outside the training schedule");
@@ -116,10 +116,11 @@ at::Tensor Scheduler::scaleModelInput(const at::Tensor& sample, std::size_t step
 at::Tensor Scheduler::addNoise(const at::Tensor& original, const at::Tensor& noise,
                                std::size_t stepIndex) const {
     checkIndex(stepIndex, timesteps_.size(), "addNoise");
-    const double ac = alphaCumprod(int64_t(timesteps_[stepIndex]));
+    // float32 coefficients, as the reference's add_noise
+    const float ac = alphaCumprod(int64_t(timesteps_[stepIndex]));
     const auto type = schedulers_detail::computeType(original);
-    const at::Tensor noisy =
-        std::sqrt(ac) * original.to(type) + std::sqrt(1.0 - ac) * noise.to(original.device(), type);
+    const at::Tensor noisy = std::sqrt(ac) * original.to(type) +
+                             std::sqrt(1.0f - ac) * noise.to(original.device(), type);
     return noisy.to(original.scalar_type());
 }
 

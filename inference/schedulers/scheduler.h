@@ -85,7 +85,7 @@ protected:
                    const at::Tensor& sample) const;
     void checkIndex(std::size_t stepIndex, std::size_t count, const char* what) const;
     void checkStepCount(int numInferenceSteps) const;
-    double alphaCumprod(int64_t timestep) const;  // the float32 value, as double
+    float alphaCumprod(int64_t timestep) const;
 
     ScheduleConfig config_;
     at::Tensor alphasCumprod_;

@@ -3,7 +3,8 @@
 // scheduling_dpmsolver_multistep.py (algorithm_type dpmsolver++, midpoint, use_karras_sigmas).
 //
 // The reference keeps sigmas as float32 (derived in float32, or in float64 and then rounded), so
-// sigmas_ holds exactly those float32 values; the per-step coefficients are then taken in double.
+// sigmas_ holds exactly those float32 values, and computes every coefficient as a float32 0-d
+// tensor; doing the same in float (tensor operations in the same order) reproduces its results.
 #include "inference/schedulers/scheduler_kinds.h"
 
 #include <ATen/Functions.h>
@@ -37,13 +38,13 @@ double interpolate(const std::vector<float>& table, double x) {
 
 // x0 from the model output at noise level sigma (the sample is x0 + sigma * eps, unscaled).
 at::Tensor predictX0(PredictionType type, const at::Tensor& modelOutput, const at::Tensor& sample,
-                     double sigma) {
+                     float sigma) {
     switch (type) {
         case PredictionType::Epsilon: return sample - sigma * modelOutput;
         case PredictionType::Sample: return modelOutput;
         case PredictionType::VPrediction:
-            return modelOutput * (-sigma / std::sqrt(sigma * sigma + 1)) +
-                   sample / (sigma * sigma + 1);
+            return modelOutput * (-sigma / std::sqrt(sigma * sigma + 1.0f)) +
+                   sample / (sigma * sigma + 1.0f);
     }
     throw std::invalid_argument("unknown prediction type");
 }
@@ -97,8 +98,8 @@ public:
         const auto type = computeType(sample);
         const at::Tensor x = sample.to(type);
         const at::Tensor m = modelOutput.to(type);
-        const double sigma = sigmas_[stepIndex];
-        const double sigmaNext = sigmas_[stepIndex + 1];
+        const auto sigma = float(sigmas_[stepIndex]);
+        const auto sigmaNext = float(sigmas_[stepIndex + 1]);
 
         if (!ancestral_) {
             // diffusers draws this every step although s_churn = 0 multiplies it by zero; the
@@ -109,10 +110,10 @@ public:
         const at::Tensor derivative = (x - x0) / sigma;
         at::Tensor prev;
         if (ancestral_) {
-            const double sigmaUp = std::sqrt(sigmaNext * sigmaNext *
-                                             (sigma * sigma - sigmaNext * sigmaNext) /
-                                             (sigma * sigma));
-            const double sigmaDown = std::sqrt(sigmaNext * sigmaNext - sigmaUp * sigmaUp);
+            const float sigmaUp = std::sqrt(sigmaNext * sigmaNext *
+                                            (sigma * sigma - sigmaNext * sigmaNext) /
+                                            (sigma * sigma));
+            const float sigmaDown = std::sqrt(sigmaNext * sigmaNext - sigmaUp * sigmaUp);
             prev = x + derivative * (sigmaDown - sigma);
             prev = prev + noise.next(x.sizes(), x.options(), "euler_a step") * sigmaUp;
         } else {
@@ -126,7 +127,7 @@ public:
         checkIndex(stepIndex, timesteps_.size(), "addNoise");
         const auto type = computeType(original);
         const at::Tensor noisy =
-            original.to(type) + noise.to(original.device(), type) * sigmas_[stepIndex];
+            original.to(type) + noise.to(original.device(), type) * float(sigmas_[stepIndex]);
         return noisy.to(original.scalar_type());
     }
 
@@ -156,15 +157,21 @@ double sigmaToTimestep(double sigma, const std::vector<float>& logSigmas) {
     return (1 - w) * double(low) + w * double(high);
 }
 
+// log and exp through ATen's own kernels: the reference takes them of 0-d float32 tensors, and
+// ATen's vectorised log/exp can differ from libm's in the last bit.
+float atenLog(float value) { return at::log(at::scalar_tensor(value, at::kFloat)).item<float>(); }
+float atenExp(float value) { return at::exp(at::scalar_tensor(value, at::kFloat)).item<float>(); }
+
 struct AlphaSigma {
-    double alpha;
-    double sigma;
-    double lambda;  // log(alpha / sigma); +inf at sigma 0
+    float alpha;
+    float sigma;
+    float lambda;  // log(alpha) - log(sigma); +inf at sigma 0
 };
-AlphaSigma alphaSigma(double sigma) {
-    const double alpha = 1 / std::sqrt(sigma * sigma + 1);
-    const double s = sigma * alpha;
-    return {alpha, s, std::log(alpha) - std::log(s)};
+AlphaSigma alphaSigma(double sigma32) {
+    const auto sigma = float(sigma32);
+    const float alpha = 1.0f / std::sqrt(sigma * sigma + 1.0f);
+    const float s = sigma * alpha;
+    return {alpha, s, atenLog(alpha) - atenLog(s)};
 }
 
 class DpmPP2MKarrasScheduler final : public Scheduler {
@@ -229,20 +236,20 @@ public:
             prev = x0;  // the first-order update's limit: sigma_t/sigma_s = 0, exp(-h) = 0
         } else {
             const AlphaSigma t = alphaSigma(sigmaNext);
-            const double h = t.lambda - s0.lambda;
-            const double expm1 = std::exp(-h) - 1.0;
+            const float h = t.lambda - s0.lambda;
+            const float expm1 = atenExp(-h) - 1.0f;
             if (config_.solverOrder == 1 || lowerOrderSteps_ < 1 || lowerOrderFinal ||
                 stepIndex == 0) {
                 prev = (t.sigma / s0.sigma) * x - (t.alpha * expm1) * x0;
             } else {
                 // multistep second order, midpoint form
                 const AlphaSigma s1 = alphaSigma(sigmas_[stepIndex - 1]);
-                const double r0 = (s0.lambda - s1.lambda) / h;
+                const float r0 = (s0.lambda - s1.lambda) / h;
                 const at::Tensor& m0 = history_[history_.size() - 1];
                 const at::Tensor& m1 = history_[history_.size() - 2];
-                const at::Tensor d1 = (1.0 / r0) * (m0 - m1);
+                const at::Tensor d1 = (1.0f / r0) * (m0 - m1);
                 prev = (t.sigma / s0.sigma) * x - (t.alpha * expm1) * m0 -
-                       0.5 * (t.alpha * expm1) * d1;
+                       (0.5f * (t.alpha * expm1)) * d1;
             }
         }
         if (lowerOrderSteps_ < config_.solverOrder) ++lowerOrderSteps_;
