@@ -28,8 +28,10 @@ Predicted predict(PredictionType type, const at::Tensor& modelOutput, const at::
     const float a = sqrtf32(alphaProd);
     const float b = sqrtf32(1.0f - alphaProd);
     switch (type) {
-        case PredictionType::Epsilon: return {(sample - b * modelOutput) / a, modelOutput};
-        case PredictionType::Sample: return {modelOutput, (sample - a * modelOutput) / b};
+        case PredictionType::Epsilon:
+            return {(sample - b * modelOutput) / a, modelOutput};
+        case PredictionType::Sample:
+            return {modelOutput, (sample - a * modelOutput) / b};
         case PredictionType::VPrediction:
             return {a * sample - b * modelOutput, a * modelOutput + b * sample};
     }
@@ -48,8 +50,8 @@ public:
         timesteps_ = spacedTimesteps(config_, numInferenceSteps, true);
     }
 
-    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex,
-                    const at::Tensor& sample, NoiseSource& noise) override {
+    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex, const at::Tensor& sample,
+                    NoiseSource& noise) override {
         checkStep(modelOutput, stepIndex, sample);
         const auto type = computeType(sample);
         const at::Tensor x = sample.to(type);
@@ -67,8 +69,7 @@ public:
         const float variance =
             ((1.0f - alphaProdPrev) / (1.0f - alphaProd)) * (1.0f - alphaProd / alphaProdPrev);
         const float stdDev = float(eta_) * sqrtf32(variance);
-        const at::Tensor direction =
-            sqrtf32(1.0f - alphaProdPrev - stdDev * stdDev) * p.epsilon;
+        const at::Tensor direction = sqrtf32(1.0f - alphaProdPrev - stdDev * stdDev) * p.epsilon;
         at::Tensor prev = sqrtf32(alphaProdPrev) * p.x0 + direction;
         if (eta_ > 0) {
             prev = prev + stdDev * noise.next(x.sizes(), x.options(), "ddim step");
@@ -94,8 +95,8 @@ public:
         timesteps_ = spacedTimesteps(config_, numInferenceSteps, true);
     }
 
-    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex,
-                    const at::Tensor& sample, NoiseSource& noise) override {
+    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex, const at::Tensor& sample,
+                    NoiseSource& noise) override {
         checkStep(modelOutput, stepIndex, sample);
         const auto type = computeType(sample);
         const at::Tensor x = sample.to(type);
@@ -153,8 +154,8 @@ public:
         curSample_ = at::Tensor();
     }
 
-    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex,
-                    const at::Tensor& sample, NoiseSource&) override {
+    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex, const at::Tensor& sample,
+                    NoiseSource&) override {
         checkStep(modelOutput, stepIndex, sample);
         const auto type = computeType(sample);
         at::Tensor x = sample.to(type);
@@ -187,8 +188,8 @@ public:
         } else if (n == 3) {
             combined = (23 * ets_[2] - 16 * ets_[1] + 5 * ets_[0]) / 12;
         } else {
-            combined = (1.0 / 24) * (55 * ets_[n - 1] - 59 * ets_[n - 2] + 37 * ets_[n - 3] -
-                                     9 * ets_[n - 4]);
+            combined = (1.0 / 24) *
+                       (55 * ets_[n - 1] - 59 * ets_[n - 2] + 37 * ets_[n - 3] - 9 * ets_[n - 4]);
         }
         const at::Tensor prev = previousSample(x, t, prevT, combined);
         ++counter_;
@@ -207,8 +208,8 @@ private:
             modelOutput = sqrtf32(alphaProd) * modelOutput + sqrtf32(betaProd) * sample;
         }
         const float sampleCoeff = sqrtf32(alphaProdPrev / alphaProd);
-        const float denominator = alphaProd * sqrtf32(betaProdPrev) +
-                                  sqrtf32(alphaProd * betaProd * alphaProdPrev);
+        const float denominator =
+            alphaProd * sqrtf32(betaProdPrev) + sqrtf32(alphaProd * betaProd * alphaProdPrev);
         return sampleCoeff * sample - ((alphaProdPrev - alphaProd) * modelOutput) / denominator;
     }
 

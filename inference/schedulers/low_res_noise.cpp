@@ -27,8 +27,7 @@ ScheduleConfig x4UpscalerScheduleConfig() {
     return c;
 }
 
-LowResNoiseAugmentation::LowResNoiseAugmentation(const ScheduleConfig& schedule,
-                                                 int maxNoiseLevel)
+LowResNoiseAugmentation::LowResNoiseAugmentation(const ScheduleConfig& schedule, int maxNoiseLevel)
     : alphasCumprod_(inference::alphasCumprod(schedule)), maxNoiseLevel_(maxNoiseLevel) {
     if (maxNoiseLevel < 0 || maxNoiseLevel >= schedule.numTrainTimesteps) {
         throw std::invalid_argument("max_noise_level " + std::to_string(maxNoiseLevel) +

@@ -35,8 +35,8 @@ QueuedNoise::QueuedNoise(std::vector<at::Tensor> tensors, std::string sourceName
 
 at::Tensor QueuedNoise::next(at::IntArrayRef shape, const at::TensorOptions& like,
                              const char* site) {
-    const std::string where = sourceName_ + ": noise draw " + std::to_string(next_) + " (" +
-                              (site ? site : "?") + ")";
+    const std::string where =
+        sourceName_ + ": noise draw " + std::to_string(next_) + " (" + (site ? site : "?") + ")";
     if (next_ >= tensors_.size()) {
         throw NoiseError(where + " of shape " + shapeText(shape) + ": only " +
                          std::to_string(tensors_.size()) + " noise tensors are stored");
@@ -70,7 +70,8 @@ std::vector<at::Tensor> noiseTensorsOf(const std::string& path) {
     std::vector<at::Tensor> tensors;
     for (const auto& [index, tensor] : numbered) {
         if (index != long(tensors.size())) {
-            throw NoiseError(path + ": noise tensors must be numbered from noise.000 without gaps; " +
+            throw NoiseError(path +
+                             ": noise tensors must be numbered from noise.000 without gaps; " +
                              "noise number " + std::to_string(tensors.size()) + " is missing");
         }
         tensors.push_back(tensor);

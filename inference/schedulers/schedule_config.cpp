@@ -56,9 +56,12 @@ at::Tensor alphasCumprod(const ScheduleConfig& config) {
 
 const char* predictionTypeName(PredictionType type) {
     switch (type) {
-        case PredictionType::Epsilon: return "epsilon";
-        case PredictionType::VPrediction: return "v_prediction";
-        case PredictionType::Sample: return "sample";
+        case PredictionType::Epsilon:
+            return "epsilon";
+        case PredictionType::VPrediction:
+            return "v_prediction";
+        case PredictionType::Sample:
+            return "sample";
     }
     return "?";
 }
@@ -153,7 +156,8 @@ public:
     void boolean(const std::string& key, bool& out) const {
         const json* v = find(key);
         if (!v) return;
-        if (!v->is_boolean()) fail(key, std::string("expected true or false, got ") + v->type_name());
+        if (!v->is_boolean())
+            fail(key, std::string("expected true or false, got ") + v->type_name());
         out = v->get<bool>();
     }
     // Keys whose only supported value is `supported` (false): SD2 never uses the feature.
@@ -163,14 +167,16 @@ public:
         if (value) fail(key, "true is not supported (SD2 schedules never use it)");
     }
     template <typename Enum, std::size_t N>
-    void choice(const std::string& key, Enum& out,
-                const std::pair<const char*, Enum> (&names)[N], bool nullKeepsDefault) const {
+    void choice(const std::string& key, Enum& out, const std::pair<const char*, Enum> (&names)[N],
+                bool nullKeepsDefault) const {
         const json* v = find(key);
         if (!v || (v->is_null() && nullKeepsDefault)) return;
         std::string valid;
-        for (const auto& [name, value] : names) valid += std::string(valid.empty() ? "" : ", ") + name;
+        for (const auto& [name, value] : names)
+            valid += std::string(valid.empty() ? "" : ", ") + name;
         if (!v->is_string()) {
-            fail(key, std::string("expected a string (one of ") + valid + "), got " + v->type_name());
+            fail(key,
+                 std::string("expected a string (one of ") + valid + "), got " + v->type_name());
         }
         const auto& s = v->get_ref<const std::string&>();
         for (const auto& [name, value] : names) {

@@ -72,10 +72,9 @@ float Scheduler::alphaCumprod(int64_t timestep) const {
 
 void Scheduler::checkStepCount(int numInferenceSteps) const {
     if (numInferenceSteps < 1 || numInferenceSteps > config_.numTrainTimesteps) {
-        throw std::invalid_argument(std::string(schedulerName(kind())) + ": " +
-                                    std::to_string(numInferenceSteps) +
-                                    " inference steps; expected 1 to " +
-                                    std::to_string(config_.numTrainTimesteps));
+        throw std::invalid_argument(
+            std::string(schedulerName(kind())) + ": " + std::to_string(numInferenceSteps) +
+            " inference steps; expected 1 to " + std::to_string(config_.numTrainTimesteps));
     }
 }
 
@@ -99,8 +98,7 @@ void Scheduler::checkStep(const at::Tensor& modelOutput, std::size_t stepIndex,
     }
     if (modelOutput.sizes() != sample.sizes()) {
         throw std::invalid_argument(who + ": model output " + c10::str(modelOutput.sizes()) +
-                                    " and sample " + c10::str(sample.sizes()) +
-                                    " differ in shape");
+                                    " and sample " + c10::str(sample.sizes()) + " differ in shape");
     }
     if (!at::isFloatingType(sample.scalar_type()) ||
         !at::isFloatingType(modelOutput.scalar_type())) {
@@ -126,8 +124,7 @@ at::Tensor Scheduler::addNoise(const at::Tensor& original, const at::Tensor& noi
 
 std::size_t Scheduler::firstStepForStrength(double strength) const {
     if (!(strength >= 0.0 && strength <= 1.0)) {
-        throw std::invalid_argument("strength " + std::to_string(strength) +
-                                    " is outside [0, 1]");
+        throw std::invalid_argument("strength " + std::to_string(strength) + " is outside [0, 1]");
     }
     if (timesteps_.empty()) {
         throw std::logic_error(std::string(schedulerName(kind())) +
@@ -144,12 +141,18 @@ std::unique_ptr<Scheduler> makeScheduler(SchedulerKind kind, const ScheduleConfi
     using namespace schedulers_detail;
     if (!(ddimEta >= 0.0)) throw std::invalid_argument("ddim eta must be >= 0");
     switch (kind) {
-        case SchedulerKind::Ddim: return makeDdim(config, ddimEta);
-        case SchedulerKind::Euler: return makeEuler(config, false);
-        case SchedulerKind::EulerAncestral: return makeEuler(config, true);
-        case SchedulerKind::DpmPP2MKarras: return makeDpmPP2MKarras(config);
-        case SchedulerKind::Ddpm: return makeDdpm(config);
-        case SchedulerKind::Pndm: return makePndm(config);
+        case SchedulerKind::Ddim:
+            return makeDdim(config, ddimEta);
+        case SchedulerKind::Euler:
+            return makeEuler(config, false);
+        case SchedulerKind::EulerAncestral:
+            return makeEuler(config, true);
+        case SchedulerKind::DpmPP2MKarras:
+            return makeDpmPP2MKarras(config);
+        case SchedulerKind::Ddpm:
+            return makeDdpm(config);
+        case SchedulerKind::Pndm:
+            return makePndm(config);
     }
     throw std::invalid_argument("unknown scheduler kind");
 }
@@ -184,7 +187,8 @@ std::vector<double> spacedTimesteps(const ScheduleConfig& config, int count, boo
     switch (config.timestepSpacing) {
         case TimestepSpacing::Leading: {
             const int ratio = trainSteps / count;
-            for (int i = count - 1; i >= 0; --i) out.push_back(double(i * ratio + config.stepsOffset));
+            for (int i = count - 1; i >= 0; --i)
+                out.push_back(double(i * ratio + config.stepsOffset));
             break;
         }
         case TimestepSpacing::Trailing:

@@ -40,8 +40,10 @@ double interpolate(const std::vector<float>& table, double x) {
 at::Tensor predictX0(PredictionType type, const at::Tensor& modelOutput, const at::Tensor& sample,
                      float sigma) {
     switch (type) {
-        case PredictionType::Epsilon: return sample - sigma * modelOutput;
-        case PredictionType::Sample: return modelOutput;
+        case PredictionType::Epsilon:
+            return sample - sigma * modelOutput;
+        case PredictionType::Sample:
+            return modelOutput;
         case PredictionType::VPrediction:
             return modelOutput * (-sigma / std::sqrt(sigma * sigma + 1.0f)) +
                    sample / (sigma * sigma + 1.0f);
@@ -92,8 +94,8 @@ public:
         return (sample.to(computeType(sample)) / divisor).to(sample.scalar_type());
     }
 
-    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex,
-                    const at::Tensor& sample, NoiseSource& noise) override {
+    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex, const at::Tensor& sample,
+                    NoiseSource& noise) override {
         checkStep(modelOutput, stepIndex, sample);
         const auto type = computeType(sample);
         const at::Tensor x = sample.to(type);
@@ -110,9 +112,8 @@ public:
         const at::Tensor derivative = (x - x0) / sigma;
         at::Tensor prev;
         if (ancestral_) {
-            const float sigmaUp = std::sqrt(sigmaNext * sigmaNext *
-                                            (sigma * sigma - sigmaNext * sigmaNext) /
-                                            (sigma * sigma));
+            const float sigmaUp = std::sqrt(
+                sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext) / (sigma * sigma));
             const float sigmaDown = std::sqrt(sigmaNext * sigmaNext - sigmaUp * sigmaUp);
             prev = x + derivative * (sigmaDown - sigma);
             prev = prev + noise.next(x.sizes(), x.options(), "euler_a step") * sigmaUp;
@@ -207,8 +208,8 @@ public:
         lowerOrderSteps_ = 0;
     }
 
-    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex,
-                    const at::Tensor& sample, NoiseSource&) override {
+    StepOutput step(const at::Tensor& modelOutput, std::size_t stepIndex, const at::Tensor& sample,
+                    NoiseSource&) override {
         checkStep(modelOutput, stepIndex, sample);
         const auto type = computeType(sample);
         const at::Tensor x = sample.to(type);
@@ -223,9 +224,15 @@ public:
         const AlphaSigma s0 = alphaSigma(sigmas_[stepIndex]);
         at::Tensor x0;
         switch (config_.predictionType) {
-            case PredictionType::Epsilon: x0 = (x - s0.sigma * m) / s0.alpha; break;
-            case PredictionType::Sample: x0 = m; break;
-            case PredictionType::VPrediction: x0 = s0.alpha * x - s0.sigma * m; break;
+            case PredictionType::Epsilon:
+                x0 = (x - s0.sigma * m) / s0.alpha;
+                break;
+            case PredictionType::Sample:
+                x0 = m;
+                break;
+            case PredictionType::VPrediction:
+                x0 = s0.alpha * x - s0.sigma * m;
+                break;
         }
         std::rotate(history_.begin(), history_.begin() + 1, history_.end());
         history_.back() = x0;

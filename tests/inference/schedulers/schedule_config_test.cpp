@@ -33,8 +33,8 @@ std::string errorOf(const std::string& json) {
 }  // namespace
 
 TEST_CASE("a converted SD2 scheduler_config.json reads as the SD2 schedule", "[schedulers]") {
-    const std::string file =
-        ATELIER_TEST_DATA_DIR "/reference/models/x4-upscaler/diffusers/scheduler/scheduler_config.json";
+    const std::string file = ATELIER_TEST_DATA_DIR
+        "/reference/models/x4-upscaler/diffusers/scheduler/scheduler_config.json";
     const ScheduleConfig c = scheduleConfigFromDiffusersJson(readText(file), file);
     CHECK(c.numTrainTimesteps == 1000);
     CHECK(c.betaStart == 0.0001);
@@ -92,7 +92,8 @@ TEST_CASE("wrong types and unsupported values name the file and the key", "[sche
                Contains(file) && Contains("\"beta_start\"") && Contains("expected a number"));
     CHECK_THAT(errorOf(R"({"num_train_timesteps": 1000.0})"),
                Contains("num_train_timesteps") && Contains("expected an integer"));
-    CHECK_THAT(errorOf(R"({"steps_offset": 1000})"), Contains("steps_offset") && Contains("outside"));
+    CHECK_THAT(errorOf(R"({"steps_offset": 1000})"),
+               Contains("steps_offset") && Contains("outside"));
     CHECK_THAT(errorOf(R"({"set_alpha_to_one": 1})"),
                Contains("set_alpha_to_one") && Contains("expected true or false"));
     CHECK_THAT(errorOf(R"({"prediction_type": "velocity"})"),
@@ -120,7 +121,8 @@ TEST_CASE("beta schedules give diffusers' alphas_cumprod", "[schedulers]") {
     REQUIRE(scaled.sizes() == at::IntArrayRef{1000});
     CHECK(scaled.scalar_type() == at::kFloat);
     // by hand: ac[0] = 1 - 0.00085, ac[1] = ac[0] * (1 - beta_1)
-    const double b1 = std::pow(std::sqrt(0.00085) + (std::sqrt(0.012) - std::sqrt(0.00085)) / 999, 2);
+    const double b1 =
+        std::pow(std::sqrt(0.00085) + (std::sqrt(0.012) - std::sqrt(0.00085)) / 999, 2);
     CHECK(scaled[0].item<float>() == Approx(1 - 0.00085).epsilon(1e-7));
     CHECK(scaled[1].item<float>() == Approx((1 - 0.00085) * (1 - b1)).epsilon(1e-6));
     // SD2's largest sigma, sqrt((1 - ac) / ac), is 14.6146 (the reference's Karras sigma_max)

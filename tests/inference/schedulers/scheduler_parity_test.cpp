@@ -59,22 +59,22 @@ void report(const std::string& name, double sample, double x0) {
 }  // namespace
 
 TEST_CASE("schedulers replay the diffusers reference traces", "[schedulers][parity]") {
-    const TraceCase trace = GENERATE(
-        TraceCase{"ddim_eta0_epsilon", SchedulerKind::Ddim, 1e-5},
-        TraceCase{"ddim_eta0_v_prediction", SchedulerKind::Ddim, 1e-5},
-        TraceCase{"ddim_eta1_epsilon", SchedulerKind::Ddim, 1e-5},
-        TraceCase{"ddim_eta1_v_prediction", SchedulerKind::Ddim, 1e-5},
-        TraceCase{"euler_epsilon", SchedulerKind::Euler, 1e-4},
-        TraceCase{"euler_v_prediction", SchedulerKind::Euler, 1e-4},
-        TraceCase{"euler_ancestral_epsilon", SchedulerKind::EulerAncestral, 1e-4},
-        TraceCase{"euler_ancestral_v_prediction", SchedulerKind::EulerAncestral, 1e-4},
-        TraceCase{"dpmpp_2m_karras_epsilon", SchedulerKind::DpmPP2MKarras, 1e-4},
-        TraceCase{"dpmpp_2m_karras_v_prediction", SchedulerKind::DpmPP2MKarras, 1e-4},
-        TraceCase{"ddpm_epsilon", SchedulerKind::Ddpm, 1e-5},
-        TraceCase{"ddpm_v_prediction", SchedulerKind::Ddpm, 1e-5},
-        TraceCase{"pndm_epsilon", SchedulerKind::Pndm, 1e-5},
-        TraceCase{"pndm_v_prediction", SchedulerKind::Pndm, 1e-5},
-        TraceCase{"x4_upscaler_ddim_v_prediction", SchedulerKind::Ddim, 1e-5});
+    const TraceCase trace =
+        GENERATE(TraceCase{"ddim_eta0_epsilon", SchedulerKind::Ddim, 1e-5},
+                 TraceCase{"ddim_eta0_v_prediction", SchedulerKind::Ddim, 1e-5},
+                 TraceCase{"ddim_eta1_epsilon", SchedulerKind::Ddim, 1e-5},
+                 TraceCase{"ddim_eta1_v_prediction", SchedulerKind::Ddim, 1e-5},
+                 TraceCase{"euler_epsilon", SchedulerKind::Euler, 1e-4},
+                 TraceCase{"euler_v_prediction", SchedulerKind::Euler, 1e-4},
+                 TraceCase{"euler_ancestral_epsilon", SchedulerKind::EulerAncestral, 1e-4},
+                 TraceCase{"euler_ancestral_v_prediction", SchedulerKind::EulerAncestral, 1e-4},
+                 TraceCase{"dpmpp_2m_karras_epsilon", SchedulerKind::DpmPP2MKarras, 1e-4},
+                 TraceCase{"dpmpp_2m_karras_v_prediction", SchedulerKind::DpmPP2MKarras, 1e-4},
+                 TraceCase{"ddpm_epsilon", SchedulerKind::Ddpm, 1e-5},
+                 TraceCase{"ddpm_v_prediction", SchedulerKind::Ddpm, 1e-5},
+                 TraceCase{"pndm_epsilon", SchedulerKind::Pndm, 1e-5},
+                 TraceCase{"pndm_v_prediction", SchedulerKind::Pndm, 1e-5},
+                 TraceCase{"x4_upscaler_ddim_v_prediction", SchedulerKind::Ddim, 1e-5});
     INFO(trace.name);
     const std::string base = kDir + trace.name;
     const nlohmann::json sidecar =
@@ -123,7 +123,8 @@ TEST_CASE("schedulers replay the diffusers reference traces", "[schedulers][pari
             CHECK(maxAbs(modelInput, x) == 0.0);
         }
         std::vector<at::Tensor> stepNoise;
-        if (tensors.count(stepKey(i, "noise"))) stepNoise.push_back(tensors.at(stepKey(i, "noise")));
+        if (tensors.count(stepKey(i, "noise")))
+            stepNoise.push_back(tensors.at(stepKey(i, "noise")));
         QueuedNoise noise(stepNoise, std::string(trace.name) + " step noise");
         const StepOutput out = scheduler->step(tensors.at(stepKey(i, "model_output")), i, x, noise);
         CHECK(noise.drawn() == steps[i].at("noise_drawn").get<std::size_t>());

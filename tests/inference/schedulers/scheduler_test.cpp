@@ -1,5 +1,5 @@
-#include "inference/schedulers/low_res_noise.h"
 #include "inference/schedulers/scheduler.h"
+#include "inference/schedulers/low_res_noise.h"
 
 #include <ATen/Context.h>
 #include <ATen/Functions.h>
@@ -14,14 +14,15 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const SchedulerKind kAllKinds[] = {SchedulerKind::Ddim,          SchedulerKind::Euler,
+const SchedulerKind kAllKinds[] = {SchedulerKind::Ddim,           SchedulerKind::Euler,
                                    SchedulerKind::EulerAncestral, SchedulerKind::DpmPP2MKarras,
-                                   SchedulerKind::Ddpm,          SchedulerKind::Pndm};
+                                   SchedulerKind::Ddpm,           SchedulerKind::Pndm};
 
 // Counts draws and serves seeded noise.
 class CountingNoise final : public NoiseSource {
 public:
-    at::Tensor next(at::IntArrayRef shape, const at::TensorOptions& like, const char* site) override {
+    at::Tensor next(at::IntArrayRef shape, const at::TensorOptions& like,
+                    const char* site) override {
         ++count;
         return seeded.next(shape, like, site);
     }
@@ -91,7 +92,8 @@ TEST_CASE("timesteps follow diffusers for every spacing", "[schedulers]") {
     ScheduleConfig linspace;
     linspace.timestepSpacing = TimestepSpacing::Linspace;
     CHECK(ready(SchedulerKind::Ddim, 4, linspace)->timesteps() == V{999, 666, 333, 0});
-    CHECK(ready(SchedulerKind::Ddim, 3, linspace)->timesteps() == V{999, 500, 0});  // 499.5: to even
+    CHECK(ready(SchedulerKind::Ddim, 3, linspace)->timesteps() ==
+          V{999, 500, 0});  // 499.5: to even
     // Euler keeps linspace timesteps fractional, and its init sigma is then sigma_max itself.
     auto euler = ready(SchedulerKind::Euler, 3, linspace);
     CHECK(euler->timesteps() == V{999, 499.5, 0});
@@ -197,8 +199,7 @@ TEST_CASE("setTimesteps resets the multistep history", "[schedulers]") {
     }
 }
 
-TEST_CASE("any batch and shape; half and double samples come back in their dtype",
-          "[schedulers]") {
+TEST_CASE("any batch and shape; half and double samples come back in their dtype", "[schedulers]") {
     const at::Tensor x = at::randn({2, 4, 3, 5});
     for (SchedulerKind kind : kAllKinds) {
         INFO(schedulerName(kind));
@@ -255,8 +256,7 @@ TEST_CASE("misuse is refused with a clear exception", "[schedulers]") {
     CHECK_THROWS_AS(fresh->scaleModelInput(x, 10), std::out_of_range);
     CHECK_THROWS_WITH(fresh->step(at::zeros({1, 4, 2, 3}), 0, x, noise),
                       Contains("differ in shape"));
-    CHECK_THROWS_AS(fresh->step(x.to(at::kLong), 0, x.to(at::kLong), noise),
-                    std::invalid_argument);
+    CHECK_THROWS_AS(fresh->step(x.to(at::kLong), 0, x.to(at::kLong), noise), std::invalid_argument);
 
     ScheduleConfig sample;
     sample.predictionType = PredictionType::Sample;
