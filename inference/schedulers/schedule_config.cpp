@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <vector>
 
@@ -251,6 +253,23 @@ ScheduleConfig scheduleConfigFromDiffusersJson(const std::string& jsonText,
                                  json(c.betaEnd).dump());
     }
     return c;
+}
+
+ScheduleConfig scheduleConfigFromDiffusersFile(const std::string& path) {
+    constexpr std::streamoff kMaxBytes = 1 << 20;
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw ScheduleConfigError(path + ": cannot open the scheduler config");
+    const std::streamoff size = in.tellg();
+    if (size < 0 || size > kMaxBytes) {
+        throw ScheduleConfigError(path + ": " + std::to_string(size) +
+                                  " bytes is too large for a scheduler config");
+    }
+    in.seekg(0);
+    std::string text(static_cast<std::size_t>(size), '\0');
+    if (!in.read(text.data(), size)) {
+        throw ScheduleConfigError(path + ": cannot read the scheduler config");
+    }
+    return scheduleConfigFromDiffusersJson(text, path);
 }
 
 }  // namespace atelier::inference

@@ -62,6 +62,9 @@ at::Tensor alphasCumprod(const ScheduleConfig& config);
 ScheduleConfig scheduleConfigFromDiffusersJson(const std::string& jsonText,
                                                const std::string& fileForErrors);
 
+// The same for a file (refused above 1 MiB: a scheduler config is a few hundred bytes).
+ScheduleConfig scheduleConfigFromDiffusersFile(const std::string& path);
+
 // Python's json module writes -Infinity, Infinity and NaN as bare words, which strict JSON parsers
 // refuse; this turns them (outside strings) into the strings "-Infinity", "Infinity", "NaN".
 std::string quotePythonJsonConstants(const std::string& jsonText);

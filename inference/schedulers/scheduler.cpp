@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace atelier::inference {
 
@@ -51,6 +52,21 @@ const char* schedulerName(SchedulerKind kind) {
         if (k.kind == kind) return k.name;
     }
     return "?";
+}
+
+SchedulerKind schedulerKindForDiffusersClass(const std::string& className) {
+    static const std::pair<const char*, SchedulerKind> classes[] = {
+        {"DDIMScheduler", SchedulerKind::Ddim},
+        {"EulerDiscreteScheduler", SchedulerKind::Euler},
+        {"EulerAncestralDiscreteScheduler", SchedulerKind::EulerAncestral},
+        {"DPMSolverMultistepScheduler", SchedulerKind::DpmPP2MKarras},
+        {"DDPMScheduler", SchedulerKind::Ddpm},
+        {"PNDMScheduler", SchedulerKind::Pndm},
+    };
+    for (const auto& [name, kind] : classes) {
+        if (className == name) return kind;
+    }
+    throw std::invalid_argument("scheduler class \"" + className + "\" is not supported");
 }
 
 Scheduler::Scheduler(const ScheduleConfig& config)

@@ -30,6 +30,10 @@ enum class SchedulerKind { Ddim, Euler, EulerAncestral, DpmPP2MKarras, Ddpm, Pnd
 // std::invalid_argument listing the valid names.
 SchedulerKind parseSchedulerName(const std::string& name);
 const char* schedulerName(SchedulerKind kind);
+// The kind a diffusers `_class_name` stands for ("DDIMScheduler", "EulerDiscreteScheduler",
+// "EulerAncestralDiscreteScheduler", "DPMSolverMultistepScheduler", "DDPMScheduler",
+// "PNDMScheduler"): a model's default sampler. Others throw std::invalid_argument.
+SchedulerKind schedulerKindForDiffusersClass(const std::string& className);
 const std::vector<std::string>& schedulerNames();
 
 struct StepOutput {

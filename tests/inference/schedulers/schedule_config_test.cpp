@@ -55,6 +55,20 @@ TEST_CASE("a converted SD2 scheduler_config.json reads as the SD2 schedule", "[s
     CHECK(l.varianceType == DdpmVarianceType::FixedSmall);
 }
 
+TEST_CASE("scheduler configs are read from files, with the path in every error", "[schedulers]") {
+    const std::string file = ATELIER_TEST_DATA_DIR
+        "/reference/models/txt2img-v/diffusers/scheduler/scheduler_config.json";
+    CHECK(scheduleConfigFromDiffusersFile(file).predictionType == PredictionType::VPrediction);
+    const std::string missing = ATELIER_TEST_DATA_DIR "/no/such/scheduler_config.json";
+    CHECK_THROWS_WITH(scheduleConfigFromDiffusersFile(missing),
+                      Contains(missing) && Contains("cannot open"));
+    // a model weight file where the config should be: refused by size, not parsed
+    const std::string weights = ATELIER_TEST_DATA_DIR
+        "/reference/models/txt2img-v/diffusers/unet/diffusion_pytorch_model.safetensors";
+    CHECK_THROWS_WITH(scheduleConfigFromDiffusersFile(weights),
+                      Contains(weights) && Contains("too large"));
+}
+
 TEST_CASE("missing keys keep the SD2 defaults; unknown keys are ignored", "[schedulers]") {
     const ScheduleConfig c =
         scheduleConfigFromDiffusersJson(R"({"_class_name": "X", "some_new_option": [1, 2]})", "f");

@@ -73,6 +73,17 @@ TEST_CASE("scheduler names parse, and an unknown one lists the valid names", "[s
                           Contains("dpmpp_2m_karras") && Contains("pndm"));
 }
 
+TEST_CASE("diffusers scheduler classes map to kinds", "[schedulers]") {
+    CHECK(schedulerKindForDiffusersClass("DDIMScheduler") == SchedulerKind::Ddim);
+    CHECK(schedulerKindForDiffusersClass("EulerAncestralDiscreteScheduler") ==
+          SchedulerKind::EulerAncestral);
+    CHECK(schedulerKindForDiffusersClass("DPMSolverMultistepScheduler") ==
+          SchedulerKind::DpmPP2MKarras);
+    CHECK(schedulerKindForDiffusersClass("PNDMScheduler") == SchedulerKind::Pndm);
+    CHECK_THROWS_WITH(schedulerKindForDiffusersClass("LMSDiscreteScheduler"),
+                      Contains("LMSDiscreteScheduler"));
+}
+
 TEST_CASE("timesteps follow diffusers for every spacing", "[schedulers]") {
     using V = std::vector<double>;
     CHECK(ready(SchedulerKind::Ddim, 5)->timesteps() == V{801, 601, 401, 201, 1});
