@@ -296,3 +296,48 @@ TEST_CASE("x4 low-res noise levels are validated", "[schedulers]") {
     CHECK_THROWS_AS(LowResNoiseAugmentation(x4LowResNoiseScheduleConfig(), 1000),
                     std::invalid_argument);
 }
+
+TEST_CASE("config options beyond the SD2 defaults", "[schedulers]") {
+    const at::Tensor x = at::randn({1, 4, 4, 4}) * 3;
+    SeededNoise noise(0);
+
+    // clip_sample clamps the predicted x0 (DDIM and DDPM)
+    ScheduleConfig clip;
+    clip.clipSample = true;
+    clip.clipSampleRange = 0.5;
+    for (SchedulerKind kind : {SchedulerKind::Ddim, SchedulerKind::Ddpm}) {
+        auto s = ready(kind, 10, clip);
+        const StepOutput out = s->step(x * 10, 0, x, noise);
+        CHECK(out.predOriginalSample.abs().max().item<float>() <= 0.5f);
+    }
+
+    // set_alpha_to_one: DDIM's last step then lands exactly on x0 (alpha_prev = 1)
+    ScheduleConfig one;
+    one.setAlphaToOne = true;
+    auto ddim = ready(SchedulerKind::Ddim, 10, one);
+    const StepOutput last = ddim->step(x * 0.1, 9, x, noise);
+    CHECK(maxAbs(last.prevSample, last.predOriginalSample) < 1e-6);
+
+    // DPM++ with final sigma = sigma_min: the schedule ends at the smallest training sigma and
+    // the last step is a first-order update to it, not a jump to x0
+    ScheduleConfig sigmaMin;
+    sigmaMin.finalSigmasType = FinalSigmas::SigmaMin;
+    auto dpm = ready(SchedulerKind::DpmPP2MKarras, 10, sigmaMin);
+    const double ac0 = dpm->alphasCumprod()[0].item<float>();
+    CHECK(dpm->sigmas().back() == Approx(std::sqrt((1 - ac0) / ac0)).epsilon(1e-6));
+    CHECK(dpm->sigmas().back() == Approx(dpm->sigmas()[9]).epsilon(1e-6));  // Karras ends there
+    auto dpmZero = ready(SchedulerKind::DpmPP2MKarras, 10);
+    CHECK(dpmZero->sigmas().back() == 0.0);
+    SeededNoise n1(2), n2(2);
+    const at::Tensor a = runLoop(*dpm, x, n1);
+    const at::Tensor b = runLoop(*dpmZero, x, n2);
+    CHECK(at::isfinite(a).all().item<bool>());
+    CHECK(maxAbs(a, b) > 0);
+
+    // solver_order 1 is DPM-Solver++ first order: a different trajectory than 2M
+    ScheduleConfig firstOrder;
+    firstOrder.solverOrder = 1;
+    auto dpm1 = ready(SchedulerKind::DpmPP2MKarras, 10, firstOrder);
+    SeededNoise n3(2);
+    CHECK(maxAbs(runLoop(*dpm1, x, n3), b) > 1e-4);
+}
