@@ -126,7 +126,7 @@ BrushPreset parsePreset(const std::string& jsonText, const std::string& displayN
     json doc;
     try {
         doc = json::parse(jsonText);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e400
         r.fail("", std::string("not valid JSON: ") + e.what());
     }
     r.requireObject(doc, "");
