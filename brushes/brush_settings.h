@@ -13,7 +13,7 @@ namespace atelier::brushes {
 enum class BrushSetting {
     Radius,       // pixels
     Hardness,     // 0..1, see dab_renderer.h
-    Opacity,      // 0..1, the alpha a stroke reaches where its dabs overlap
+    Opacity,      // 0..1, the alpha a stroke reaches on its centre line (stroke_opacity.h)
     Flow,         // 0..1, multiplies each dab's alpha (below 1: strokes build up)
     Spacing,      // distance between dabs as a fraction of the radius
     AspectRatio,  // >= 1, major / minor axis

@@ -1,5 +1,7 @@
 #include "brushes/stroke_engine.h"
 
+#include "brushes/stroke_opacity.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -47,8 +49,8 @@ Dab dabFor(const BrushPreset& preset, const ColorF& color, const BrushInputs& in
     const double opacity = s.evaluate(BrushSetting::Opacity, inputs);
     const double flow = s.evaluate(BrushSetting::Flow, inputs);
     const double spacing = s.evaluate(BrushSetting::Spacing, inputs);
-    const double overlap = std::max(1.0, 2.0 / spacing);
-    dab.opacity = float(flow * (1.0 - std::pow(1.0 - opacity, 1.0 / overlap)));
+    dab.opacity = float(flow) * dabOpacityForStroke(float(opacity), dab.hardness, float(spacing),
+                                                    dab.radius);
     dab.color = color;
     dab.mode = preset.mode;
     return dab;

@@ -8,9 +8,8 @@
 // to event so spacing stays even however the tablet splits the stroke. The first event places a
 // dab; finish() draws the stretch the smoothing still lags behind the pen.
 //
-// Per-dab opacity: `opacity` is what a stroke reaches where its dabs overlap, so each dab gets
-// 1 - (1 - opacity)^(1/n) with n = 2 / spacing dabs over a point of the stroke's centre line
-// (libmypaint's opaque_linearize), times `flow`.
+// Per-dab opacity: `opacity` is what a stroke reaches on its centre line, so each dab gets the
+// alpha that makes its overlapping neighbours add up to it (stroke_opacity.h), times `flow`.
 #include <vector>
 
 #include "brushes/brush_preset.h"

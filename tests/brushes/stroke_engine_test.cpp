@@ -6,6 +6,7 @@
 #include <cstring>
 #include <random>
 
+#include "brushes/dab_renderer.h"
 #include "brushes/pixel_buffer_surface.h"
 #include "brushes/stroke_engine.h"
 #include "brushes/stroke_smoother.h"
@@ -158,18 +159,48 @@ TEST_CASE("the engine brackets each event's dabs with begin/endAtomic and ignore
     CHECK(engine.dabCount() == 1 + int(30 / 0.9));
 }
 
-TEST_CASE("each dab's opacity: 1 - (1 - opacity)^(spacing / 2), times flow",
+TEST_CASE("each dab's opacity makes the stroke's centre line reach the opacity, times flow",
           "[brushes][stroke][opacity]") {
     BrushPreset p = roundBrush(10.0f, 0.1f);
     p.settings.setBase(BrushSetting::Opacity, 0.5f);
-    CHECK(dabFor(p, {}, {}, 0, 0).opacity == Approx(1 - std::pow(0.5, 0.05)));  // 20 dabs overlap
+    // A flat dab of radius 10 every 1 px: the 19 dabs 0..9 px away cover a centre-line pixel
+    // fully (the 10th is on the edge), so 1 - (1 - a)^19 = 0.5.
+    CHECK(dabFor(p, {}, {}, 0, 0).opacity == Approx(1 - std::pow(0.5, 1.0 / 19)));
     p.settings.setBase(BrushSetting::Flow, 0.5f);
-    CHECK(dabFor(p, {}, {}, 0, 0).opacity == Approx(0.5 * (1 - std::pow(0.5, 0.05))));
+    CHECK(dabFor(p, {}, {}, 0, 0).opacity == Approx(0.5 * (1 - std::pow(0.5, 1.0 / 19))));
     p.settings.setBase(BrushSetting::Spacing, 3.0f);  // dabs do not overlap: opacity itself
     CHECK(dabFor(p, {}, {}, 0, 0).opacity == Approx(0.25));
     p.settings.setBase(BrushSetting::Opacity, 1.0f);
     p.settings.setBase(BrushSetting::Flow, 1.0f);
     CHECK(dabFor(p, {}, {}, 0, 0).opacity == 1.0f);
+    p.settings.setBase(BrushSetting::Opacity, 0.0f);
+    CHECK(dabFor(p, {}, {}, 0, 0).opacity == 0.0f);
+
+    // Soft and small dabs: the product over the overlapping dabs' coverage gives the opacity.
+    for (float hardness : {0.0f, 0.3f, 0.8f}) {
+        for (float spacing : {0.05f, 0.1f, 0.25f, 0.7f}) {
+            for (float radius : {1.5f, 6.0f, 40.0f}) {
+                for (float opacity : {0.1f, 0.5f, 0.9f}) {
+                    BrushPreset q = roundBrush(radius, spacing);
+                    q.settings.setBase(BrushSetting::Hardness, hardness);
+                    q.settings.setBase(BrushSetting::Opacity, opacity);
+                    const Dab d = dabFor(q, {}, {}, 0.5, 0.5);
+                    double rest = 1.0;
+                    for (int k = -100; k <= 100; ++k) {
+                        Dab neighbour = d;
+                        neighbour.x = 0.5f + k * spacing * radius;
+                        rest *= 1.0 - dabAlphaAt(neighbour, 0, 0);
+                    }
+                    INFO("h " << hardness << " spacing " << spacing << " radius " << radius);
+                    CHECK(1.0 - rest == Approx(opacity).epsilon(1e-4));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("the mode and the geometry settings reach the dab", "[brushes][stroke]") {
+    BrushPreset p = roundBrush(10.0f, 0.1f);
     p.mode = DabMode::Erase;
     p.settings.setBase(BrushSetting::Angle, 90.0f);
     p.settings.setBase(BrushSetting::AspectRatio, 3.0f);
@@ -179,11 +210,14 @@ TEST_CASE("each dab's opacity: 1 - (1 - opacity)^(spacing / 2), times flow",
     CHECK(d.aspectRatio == 3.0f);
     CHECK(d.color.g == 0.2f);
     CHECK(d.x == 4.5f);
+    CHECK(d.y == 6.5f);
 }
 
-TEST_CASE("a hard stroke at opacity 0.5 reaches about 0.5 along its centre line",
+TEST_CASE("hard and soft strokes at opacity 0.5 reach 0.5 along their centre line",
           "[brushes][stroke][opacity]") {
+    const float hardness = GENERATE(1.0f, 0.0f);
     BrushPreset p = roundBrush(10.0f, 0.1f);
+    p.settings.setBase(BrushSetting::Hardness, hardness);
     p.settings.setBase(BrushSetting::Opacity, 0.5f);
     PixelBufferSurface surface(120, 40, PixelFormat::Rgba16Premultiplied);
     StrokeEngine engine(p, {0, 0, 0}, surface);
@@ -195,8 +229,7 @@ TEST_CASE("a hard stroke at opacity 0.5 reaches about 0.5 along its centre line"
         std::memcpy(px, &surface.bytes()[(std::size_t(y) * 120 + x) * 8], 8);
         return px[3] / 65535.0;
     };
-    // Mid-stroke, 20 or 21 dabs cover each centre-line pixel: 1 - 0.5^(n/20).
-    CHECK(alphaAt(60, 20) == Approx(0.5).margin(0.02));
+    CHECK(alphaAt(60, 20) == Approx(0.5).margin(0.01));
     CHECK(alphaAt(60, 14) < alphaAt(60, 20));  // fewer dabs cover pixels off the centre line
     CHECK(alphaAt(60, 35) == 0.0);
 }
