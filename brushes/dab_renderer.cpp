@@ -111,18 +111,27 @@ PixelRect boundsOf(const DabShape& s) {
 }
 
 // Columns of row `dy` (relative to the centre) that can be inside the ellipse: solves
-// qa dx^2 + qb dy dx + qc dy^2 < radius^2 for dx, widened by a pixel.
-bool rowSpan(const DabShape& s, float dy, int& x0, int& x1) {
-    const double b = double(s.qb) * dy;
-    const double c = double(s.qc) * dy * dy - double(s.radius) * s.radius;
-    const double disc = b * b - 4.0 * s.qa * c;
-    if (disc < 0) return false;
-    const double root = std::sqrt(disc);
-    const double lo = (-b - root) / (2.0 * s.qa), hi = (-b + root) / (2.0 * s.qa);
-    x0 = int(std::floor(s.cx + lo - 0.5)) - 1;
-    x1 = int(std::ceil(s.cx + hi - 0.5)) + 2;
-    return true;
-}
+// qa dx^2 + qb dy dx + qc dy^2 < radius^2 for dx, widened by two pixels each side so that float
+// error and truncation towards zero never cut a covered pixel (the per-pixel formula decides).
+// Called for every row of every tile a dab touches, so the constants are precomputed.
+struct RowSpans {
+    float k1, k2, halfQb, inv2Qa, cx;
+    explicit RowSpans(const DabShape& s)
+        : k1(s.qb * s.qb - 4.0f * s.qa * s.qc),
+          k2(4.0f * s.qa * s.radius * s.radius),
+          halfQb(0.5f * s.qb),
+          inv2Qa(0.5f / s.qa),
+          cx(s.cx - 0.5f) {}
+    bool operator()(float dy, int& x0, int& x1) const {
+        const float disc = dy * dy * k1 + k2;  // b^2 - 4 qa c with b = qb dy, c = qc dy^2 - r^2
+        if (disc < 0.0f) return false;
+        const float half = std::sqrt(disc) * inv2Qa;
+        const float mid = cx - halfQb * dy * (2.0f * inv2Qa);
+        x0 = int(mid - half) - 2;
+        x1 = int(mid + half) + 3;
+        return true;
+    }
+};
 
 constexpr int kChunk = 256;  // alpha is computed for this many pixels at a time (vectorisable)
 
@@ -222,11 +231,12 @@ struct EraseGrey {
 template <typename Blend>
 ATELIER_VECTOR_CLONES void rasterise(const DabShape& s, const PixelView& view, const PixelRect& area, Blend blend) {
     const int bpp = bytesPerPixel(view.format);
+    const RowSpans rowSpan(s);
     float alpha[kChunk];
     for (int y = area.y; y < area.bottom(); ++y) {
         const float dy = (float(y) + 0.5f) - s.cy;
         int spanX0 = 0, spanX1 = 0;
-        if (!rowSpan(s, dy, spanX0, spanX1)) continue;
+        if (!rowSpan(dy, spanX0, spanX1)) continue;
         const int x0 = std::max(area.x, spanX0), x1 = std::min(area.right(), spanX1);
         std::uint8_t* row = view.row(y);
         for (int chunkX = x0; chunkX < x1; chunkX += kChunk) {

@@ -114,16 +114,14 @@ int main(int argc, char** argv) {
         preset.settings.setBase(BrushSetting::Radius, kRadius);
         preset.settings.setBase(BrushSetting::Hardness, 0.0f);
         preset.settings.setBase(BrushSetting::Spacing, 0.1f);
-        preset.settings.setBase(BrushSetting::Flow, 0.3f);
-        preset.settings.setCurve(BrushSetting::Radius, BrushInput::Pressure,
-                                 Curve({{0.0f, 0.5f}, {1.0f, 1.0f}}));
+        preset.settings.setBase(BrushSetting::Opacity, 0.5f);  // per-dab alpha solved per stroke
         double time = 0;
         measure("StrokeEngine (events -> dabs), rgba8", budget, [&] {
             StrokeEngine engine(preset, {0.1f, 0.2f, 0.7f, 1.0f}, buffer);
-            for (int i = 0; i <= 200; ++i) {  // a diagonal stroke, 8 px per event, pressure wave
+            for (int i = 0; i <= 200; ++i) {  // a diagonal stroke, 8 px per event
                 const double s = i / 200.0;
                 engine.addEvent({kRadius + s * (kCanvas - 2 * kRadius), kRadius + s * 1200,
-                                 float(0.75 + 0.25 * std::sin(s * 12)), 0, 0, time += 4});
+                                 1.0f, 0, 0, time += 4});
             }
             engine.finish();
             return long(engine.dabCount());
