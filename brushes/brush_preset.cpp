@@ -67,7 +67,8 @@ std::string join(const std::string& parent, const std::string& key) {
 }
 
 Curve readCurve(const Reader& r, const json& v, const std::string& key, BrushInput input) {
-    if (!v.is_array()) r.fail(key, "expected an array of [x, y] points, got " + Reader::describe(v));
+    if (!v.is_array())
+        r.fail(key, "expected an array of [x, y] points, got " + Reader::describe(v));
     if (v.size() < 2) r.fail(key, "a curve needs at least 2 points");
     if (v.size() > kMaxCurvePoints) {
         r.fail(key, "a curve has at most " + std::to_string(kMaxCurvePoints) + " points");
@@ -98,8 +99,8 @@ void readSetting(const Reader& r, const json& v, const std::string& key, BrushSe
         return;
     }
     if (!v.is_object()) {
-        r.fail(key, "expected a number or {\"base\": ..., <input>: curve}, got " +
-                        Reader::describe(v));
+        r.fail(key,
+               "expected a number or {\"base\": ..., <input>: curve}, got " + Reader::describe(v));
     }
     if (!v.contains("base")) r.fail(key, "missing \"base\"");
     for (const auto& [name, value] : v.items()) {
@@ -111,7 +112,8 @@ void readSetting(const Reader& r, const json& v, const std::string& key, BrushSe
         bool known = false;
         for (std::size_t i = 0; i < kBrushInputCount; ++i) {
             if (name == inputKey(BrushInput(i))) {
-                settings.setCurve(setting, BrushInput(i), readCurve(r, value, childKey, BrushInput(i)));
+                settings.setCurve(setting, BrushInput(i),
+                                  readCurve(r, value, childKey, BrushInput(i)));
                 known = true;
             }
         }
@@ -141,15 +143,22 @@ BrushPreset parsePreset(const std::string& jsonText, const std::string& displayN
             r.string(value, key);
         } else if (key == "mode") {
             const std::string mode = r.string(value, key);
-            if (mode == "paint") preset.mode = DabMode::Paint;
-            else if (mode == "erase") preset.mode = DabMode::Erase;
-            else if (mode == "lock-alpha") preset.mode = DabMode::LockAlpha;
-            else r.fail(key, "unknown mode \"" + mode + "\" (expected paint, erase or lock-alpha)");
+            if (mode == "paint")
+                preset.mode = DabMode::Paint;
+            else if (mode == "erase")
+                preset.mode = DabMode::Erase;
+            else if (mode == "lock-alpha")
+                preset.mode = DabMode::LockAlpha;
+            else
+                r.fail(key, "unknown mode \"" + mode + "\" (expected paint, erase or lock-alpha)");
         } else if (key == "target") {
             const std::string target = r.string(value, key);
-            if (target == "layer") preset.target = PresetTarget::Layer;
-            else if (target == "mask") preset.target = PresetTarget::Mask;
-            else r.fail(key, "unknown target \"" + target + "\" (expected layer or mask)");
+            if (target == "layer")
+                preset.target = PresetTarget::Layer;
+            else if (target == "mask")
+                preset.target = PresetTarget::Mask;
+            else
+                r.fail(key, "unknown target \"" + target + "\" (expected layer or mask)");
         } else if (key == "smoothing_ms") {
             preset.smoothingMs = r.number(value, key, 0.0, 1000.0);
         } else if (key == "settings") {
@@ -191,7 +200,8 @@ PresetFolder loadPresetFolder(const std::string& folder) {
     PresetFolder result;
     std::vector<std::filesystem::path> files;
     std::error_code ec;
-    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
+         it.increment(ec)) {
         if (it->path().extension() == ".json") files.push_back(it->path());
     }
     if (ec) {

@@ -23,9 +23,12 @@ const SettingInfo& settingInfo(BrushSetting setting) { return kSettings[std::siz
 
 const char* inputKey(BrushInput input) {
     switch (input) {
-        case BrushInput::Pressure: return "pressure";
-        case BrushInput::Tilt: return "tilt";
-        case BrushInput::Speed: return "speed";
+        case BrushInput::Pressure:
+            return "pressure";
+        case BrushInput::Tilt:
+            return "tilt";
+        case BrushInput::Speed:
+            return "speed";
     }
     return "?";
 }
@@ -37,15 +40,19 @@ float inputMax(BrushInput input) {
 
 float BrushInputs::operator[](BrushInput input) const {
     switch (input) {
-        case BrushInput::Pressure: return pressure;
-        case BrushInput::Tilt: return tilt;
-        case BrushInput::Speed: return speed;
+        case BrushInput::Pressure:
+            return pressure;
+        case BrushInput::Tilt:
+            return tilt;
+        case BrushInput::Speed:
+            return speed;
     }
     return 0.0f;
 }
 
 BrushSettings::BrushSettings() {
-    for (std::size_t i = 0; i < kBrushSettingCount; ++i) settings_[i].base = kSettings[i].defaultValue;
+    for (std::size_t i = 0; i < kBrushSettingCount; ++i)
+        settings_[i].base = kSettings[i].defaultValue;
 }
 
 void BrushSettings::setBase(BrushSetting setting, float value) {

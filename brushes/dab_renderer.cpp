@@ -9,18 +9,24 @@ namespace atelier::brushes {
 
 const char* pixelFormatName(PixelFormat format) {
     switch (format) {
-        case PixelFormat::Rgba8Premultiplied: return "rgba8";
-        case PixelFormat::Rgba16Premultiplied: return "rgba16";
-        case PixelFormat::Grey8: return "grey8";
+        case PixelFormat::Rgba8Premultiplied:
+            return "rgba8";
+        case PixelFormat::Rgba16Premultiplied:
+            return "rgba16";
+        case PixelFormat::Grey8:
+            return "grey8";
     }
     return "?";
 }
 
 const char* dabModeName(DabMode mode) {
     switch (mode) {
-        case DabMode::Paint: return "paint";
-        case DabMode::Erase: return "erase";
-        case DabMode::LockAlpha: return "lock-alpha";
+        case DabMode::Paint:
+            return "paint";
+        case DabMode::Erase:
+            return "erase";
+        case DabMode::LockAlpha:
+            return "lock-alpha";
     }
     return "?";
 }
@@ -100,8 +106,10 @@ inline float alphaAt(const DabShape& s, float dx, float dy) {
 PixelRect boundsOf(const DabShape& s) {
     if (s.paintsNothing) return {};
     const float minor = s.minorRadius;
-    const float ex = std::sqrt(s.radius * s.radius * s.cosA * s.cosA + minor * minor * s.sinA * s.sinA);
-    const float ey = std::sqrt(s.radius * s.radius * s.sinA * s.sinA + minor * minor * s.cosA * s.cosA);
+    const float ex =
+        std::sqrt(s.radius * s.radius * s.cosA * s.cosA + minor * minor * s.sinA * s.sinA);
+    const float ey =
+        std::sqrt(s.radius * s.radius * s.sinA * s.sinA + minor * minor * s.cosA * s.cosA);
     // Pixel i is inside when its centre i + 0.5 is; one pixel of margin absorbs float error.
     const double x0 = std::floor(double(s.cx) - ex) - 1, x1 = std::ceil(double(s.cx) + ex) + 1;
     const double y0 = std::floor(double(s.cy) - ey) - 1, y1 = std::ceil(double(s.cy) + ey) + 1;
@@ -210,7 +218,8 @@ struct LockAlpha16 {
 };
 struct PaintGrey {
     void operator()(std::uint8_t* __restrict p, const float* __restrict alpha, int n) const {
-        for (int i = 0; i < n; ++i) p[i] = std::uint8_t(255.0f * alpha[i] + p[i] * (1.0f - alpha[i]) + 0.5f);
+        for (int i = 0; i < n; ++i)
+            p[i] = std::uint8_t(255.0f * alpha[i] + p[i] * (1.0f - alpha[i]) + 0.5f);
     }
 };
 struct EraseGrey {
@@ -229,7 +238,8 @@ struct EraseGrey {
 #endif
 
 template <typename Blend>
-ATELIER_VECTOR_CLONES void rasterise(const DabShape& s, const PixelView& view, const PixelRect& area, Blend blend) {
+ATELIER_VECTOR_CLONES void rasterise(const DabShape& s, const PixelView& view,
+                                     const PixelRect& area, Blend blend) {
     const int bpp = bytesPerPixel(view.format);
     const RowSpans rowSpan(s);
     float alpha[kChunk];
@@ -241,7 +251,8 @@ ATELIER_VECTOR_CLONES void rasterise(const DabShape& s, const PixelView& view, c
         std::uint8_t* row = view.row(y);
         for (int chunkX = x0; chunkX < x1; chunkX += kChunk) {
             const int n = std::min(kChunk, x1 - chunkX);
-            for (int i = 0; i < n; ++i) alpha[i] = alphaAt(s, (float(chunkX + i) + 0.5f) - s.cx, dy);
+            for (int i = 0; i < n; ++i)
+                alpha[i] = alphaAt(s, (float(chunkX + i) + 0.5f) - s.cx, dy);
             blend(row + std::ptrdiff_t(chunkX - view.rect.x) * bpp, alpha, n);
         }
     }
@@ -268,24 +279,32 @@ void renderDab(const Dab& dab, const PixelView& view) {
     switch (view.format) {
         case PixelFormat::Rgba8Premultiplied:
             switch (dab.mode) {
-                case DabMode::Paint: return rasterise(s, view, area, Paint8{r * 255, g * 255, b * 255});
-                case DabMode::Erase: return rasterise(s, view, area, Erase8{});
-                case DabMode::LockAlpha: return rasterise(s, view, area, LockAlpha8{r, g, b});
+                case DabMode::Paint:
+                    return rasterise(s, view, area, Paint8{r * 255, g * 255, b * 255});
+                case DabMode::Erase:
+                    return rasterise(s, view, area, Erase8{});
+                case DabMode::LockAlpha:
+                    return rasterise(s, view, area, LockAlpha8{r, g, b});
             }
             return;
         case PixelFormat::Rgba16Premultiplied:
             switch (dab.mode) {
                 case DabMode::Paint:
                     return rasterise(s, view, area, Paint16{r * 65535, g * 65535, b * 65535});
-                case DabMode::Erase: return rasterise(s, view, area, Erase16{});
-                case DabMode::LockAlpha: return rasterise(s, view, area, LockAlpha16{r, g, b});
+                case DabMode::Erase:
+                    return rasterise(s, view, area, Erase16{});
+                case DabMode::LockAlpha:
+                    return rasterise(s, view, area, LockAlpha16{r, g, b});
             }
             return;
         case PixelFormat::Grey8:
             switch (dab.mode) {
-                case DabMode::Paint: return rasterise(s, view, area, PaintGrey{});
-                case DabMode::Erase: return rasterise(s, view, area, EraseGrey{});
-                case DabMode::LockAlpha: return;  // a mask has no colour to change
+                case DabMode::Paint:
+                    return rasterise(s, view, area, PaintGrey{});
+                case DabMode::Erase:
+                    return rasterise(s, view, area, EraseGrey{});
+                case DabMode::LockAlpha:
+                    return;  // a mask has no colour to change
             }
             return;
     }

@@ -53,25 +53,21 @@ void PixelBufferSurface::endAtomic() {
 }
 
 void PixelBufferSurface::fill(const ColorF& color) {
-    auto level = [](float v, float max) {
-        return std::lround(std::clamp(v, 0.0f, 1.0f) * max);
-    };
+    auto level = [](float v, float max) { return std::lround(std::clamp(v, 0.0f, 1.0f) * max); };
     const float a = std::clamp(color.a, 0.0f, 1.0f);
     const std::size_t n = std::size_t(width_) * height_;
     switch (format_) {
         case PixelFormat::Rgba8Premultiplied: {
-            const std::uint8_t p[4] = {std::uint8_t(level(color.r * a, 255)),
-                                       std::uint8_t(level(color.g * a, 255)),
-                                       std::uint8_t(level(color.b * a, 255)),
-                                       std::uint8_t(level(a, 255))};
+            const std::uint8_t p[4] = {
+                std::uint8_t(level(color.r * a, 255)), std::uint8_t(level(color.g * a, 255)),
+                std::uint8_t(level(color.b * a, 255)), std::uint8_t(level(a, 255))};
             for (std::size_t i = 0; i < n; ++i) std::memcpy(&bytes_[i * 4], p, 4);
             break;
         }
         case PixelFormat::Rgba16Premultiplied: {
-            const std::uint16_t p[4] = {std::uint16_t(level(color.r * a, 65535)),
-                                        std::uint16_t(level(color.g * a, 65535)),
-                                        std::uint16_t(level(color.b * a, 65535)),
-                                        std::uint16_t(level(a, 65535))};
+            const std::uint16_t p[4] = {
+                std::uint16_t(level(color.r * a, 65535)), std::uint16_t(level(color.g * a, 65535)),
+                std::uint16_t(level(color.b * a, 65535)), std::uint16_t(level(a, 65535))};
             for (std::size_t i = 0; i < n; ++i) std::memcpy(&bytes_[i * 8], p, 8);
             break;
         }

@@ -15,9 +15,12 @@ enum class PixelFormat {
 
 constexpr int bytesPerPixel(PixelFormat format) {
     switch (format) {
-        case PixelFormat::Rgba8Premultiplied: return 4;
-        case PixelFormat::Rgba16Premultiplied: return 8;
-        case PixelFormat::Grey8: return 1;
+        case PixelFormat::Rgba8Premultiplied:
+            return 4;
+        case PixelFormat::Rgba16Premultiplied:
+            return 8;
+        case PixelFormat::Grey8:
+            return 1;
     }
     return 0;
 }
@@ -56,7 +59,7 @@ struct PixelRect {
 struct PixelView {
     std::uint8_t* data = nullptr;  // the pixel at canvas (rect.x, rect.y)
     PixelFormat format = PixelFormat::Rgba8Premultiplied;
-    PixelRect rect;                // where these pixels lie on the canvas
+    PixelRect rect;                  // where these pixels lie on the canvas
     std::ptrdiff_t strideBytes = 0;  // from one row to the next
 
     std::uint8_t* row(int canvasY) const { return data + (canvasY - rect.y) * strideBytes; }

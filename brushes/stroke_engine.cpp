@@ -14,6 +14,9 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kSpeedTimeConstantMs = 20.0;
 // Stops a zero-length spacing (a bug elsewhere) from looping forever.
 constexpr double kMinSpacingPixels = 0.05;
+// Events beyond this are dropped: a dab there is not representable in float pixels, and a jump
+// to 1e12 would otherwise ask for 1e13 dabs.
+constexpr double kMaxCoordinate = 1 << 24;
 
 float lerp(float a, float b, float t) { return a + (b - a) * t; }
 
@@ -49,15 +52,18 @@ Dab dabFor(const BrushPreset& preset, const ColorF& color, const BrushInputs& in
     const double opacity = s.evaluate(BrushSetting::Opacity, inputs);
     const double flow = s.evaluate(BrushSetting::Flow, inputs);
     const double spacing = s.evaluate(BrushSetting::Spacing, inputs);
-    dab.opacity = float(flow) * dabOpacityForStroke(float(opacity), dab.hardness, float(spacing),
-                                                    dab.radius);
+    dab.opacity =
+        float(flow) * dabOpacityForStroke(float(opacity), dab.hardness, float(spacing), dab.radius);
     dab.color = color;
     dab.mode = preset.mode;
     return dab;
 }
 
 StrokeEngine::StrokeEngine(BrushPreset preset, ColorF color, Surface& surface)
-    : preset_(std::move(preset)), color_(color), surface_(surface), smoother_(preset_.smoothingMs) {}
+    : preset_(std::move(preset)),
+      color_(color),
+      surface_(surface),
+      smoother_(preset_.smoothingMs) {}
 
 double StrokeEngine::spacingPixels(const BrushInputs& inputs) const {
     const double spacing = preset_.settings.evaluate(BrushSetting::Spacing, inputs);
@@ -94,7 +100,8 @@ void StrokeEngine::advance(const Sample& to) {
 }
 
 void StrokeEngine::addEvent(const InputEvent& e) {
-    if (finished_ || !std::isfinite(e.x) || !std::isfinite(e.y)) return;
+    if (finished_ || !(std::abs(e.x) <= kMaxCoordinate) || !(std::abs(e.y) <= kMaxCoordinate))
+        return;
     const double time = std::isfinite(e.timeMs) ? e.timeMs : lastTimeMs_;
     Sample next;
     next.position = smoother_.add({e.x, e.y}, time);
@@ -109,8 +116,8 @@ void StrokeEngine::addEvent(const InputEvent& e) {
         placeDab(next);
     } else {
         const double dt = std::max(time - lastTimeMs_, 0.0);
-        const double distance = std::hypot(next.position.x - last_.position.x,
-                                           next.position.y - last_.position.y);
+        const double distance =
+            std::hypot(next.position.x - last_.position.x, next.position.y - last_.position.y);
         // Instantaneous speed over at least 1 ms (tablets repeat timestamps), then smoothed.
         const double instant = distance / std::max(dt, 1.0);
         const double k = 1.0 - std::exp(-std::max(dt, 1.0) / kSpeedTimeConstantMs);

@@ -40,6 +40,8 @@ class StrokeEngine {
 public:
     StrokeEngine(BrushPreset preset, ColorF color, Surface& surface);
 
+    // Events with NaN or huge (beyond 2^24 px) coordinates are dropped; NaN pressure reads as 1,
+    // NaN time as the previous event's.
     void addEvent(const InputEvent& event);
     void finish();  // idempotent; no events are accepted after it
 
@@ -61,8 +63,8 @@ private:
     StrokeSmoother smoother_;
     bool started_ = false;
     bool finished_ = false;
-    Sample last_;           // the smoothed end of the stroke so far
-    Point lastRaw_;         // the pen's last position, for finish()
+    Sample last_;    // the smoothed end of the stroke so far
+    Point lastRaw_;  // the pen's last position, for finish()
     double lastTimeMs_ = 0.0;
     double progress_ = 0.0;  // fraction of the spacing travelled since the last dab, [0, 1)
     int dabCount_ = 0;

@@ -50,8 +50,10 @@ float solve(float opacity, float hardness, float spacing, float radius) {
     for (int i = 0; i < 60; ++i) {
         const double value = F(a, slope);
         if (std::abs(value - target) <= 1e-7 * target) break;
-        if (value > target) hi = a;
-        else lo = a;
+        if (value > target)
+            hi = a;
+        else
+            lo = a;
         double next = a - (value - target) / slope;  // Newton, kept inside the bracket
         if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
         a = next;

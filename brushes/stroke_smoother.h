@@ -12,7 +12,8 @@ struct Point {
 
 class StrokeSmoother {
 public:
-    explicit StrokeSmoother(double timeConstantMs) : tau_(timeConstantMs > 0 ? timeConstantMs : 0) {}
+    explicit StrokeSmoother(double timeConstantMs)
+        : tau_(timeConstantMs > 0 ? timeConstantMs : 0) {}
 
     // The smoothed position after a pen event at `p`, time `timeMs` (the first event is taken
     // as it is; time going backwards counts as no time).

@@ -48,7 +48,8 @@ public:
             for (int tx = floorDiv(b.x); tx <= floorDiv(b.right() - 1); ++tx) {
                 auto& tile = tiles_[{tx, ty}];
                 if (tile.empty()) tile.assign(64 * 64 * bytesPerPixel(format_), 0);
-                PixelView v{tile.data(), format_, {tx * 64, ty * 64, 64, 64}, 64 * bytesPerPixel(format_)};
+                PixelView v{
+                    tile.data(), format_, {tx * 64, ty * 64, 64, 64}, 64 * bytesPerPixel(format_)};
                 renderDab(dab, v);
             }
         }
@@ -78,16 +79,18 @@ void measure(const char* label, double budget, const std::function<long()>& step
     } while (elapsed < budget);
     // CPU time as well: on a shared machine the wall clock includes time spent descheduled.
     const double cpu = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
-    std::printf("%-40s %7ld dabs  wall %6.3f s = %6.0f dabs/s  cpu %6.3f s = %6.0f dabs/s\n",
-                label, dabs, elapsed, dabs / elapsed, cpu, dabs / cpu);
+    std::printf("%-40s %7ld dabs  wall %6.3f s = %6.0f dabs/s  cpu %6.3f s = %6.0f dabs/s\n", label,
+                dabs, elapsed, dabs / elapsed, cpu, dabs / cpu);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
     const double budget = argc > 1 ? std::atof(argv[1]) : 2.0;
-    std::printf("300 px soft dab (radius %.0f, hardness 0), %.0f px apart (10 %% spacing), "
-                "%dx%d canvas, one thread\n", kRadius, kSpacingPixels, kCanvas, kCanvas);
+    std::printf(
+        "300 px soft dab (radius %.0f, hardness 0), %.0f px apart (10 %% spacing), "
+        "%dx%d canvas, one thread\n",
+        kRadius, kSpacingPixels, kCanvas, kCanvas);
 
     for (PixelFormat format : {PixelFormat::Rgba8Premultiplied, PixelFormat::Rgba16Premultiplied}) {
         PixelBufferSurface buffer(kCanvas, kCanvas, format);
@@ -120,8 +123,8 @@ int main(int argc, char** argv) {
             StrokeEngine engine(preset, {0.1f, 0.2f, 0.7f, 1.0f}, buffer);
             for (int i = 0; i <= 200; ++i) {  // a diagonal stroke, 8 px per event
                 const double s = i / 200.0;
-                engine.addEvent({kRadius + s * (kCanvas - 2 * kRadius), kRadius + s * 1200,
-                                 1.0f, 0, 0, time += 4});
+                engine.addEvent({kRadius + s * (kCanvas - 2 * kRadius), kRadius + s * 1200, 1.0f, 0,
+                                 0, time += 4});
             }
             engine.finish();
             return long(engine.dabCount());

@@ -57,7 +57,8 @@ TEST_CASE("the shipped presets load, each with its mode and target", "[brushes][
     }
 }
 
-TEST_CASE("a preset's settings: numbers, base + curves, defaults for the rest", "[brushes][preset]") {
+TEST_CASE("a preset's settings: numbers, base + curves, defaults for the rest",
+          "[brushes][preset]") {
     const BrushPreset p = parsePreset(R"({
         "name": "Test", "mode": "lock-alpha", "target": "mask", "smoothing_ms": 20,
         "description": "for the test",
@@ -73,7 +74,8 @@ TEST_CASE("a preset's settings: numbers, base + curves, defaults for the rest", 
     in.pressure = 0.5f;
     in.speed = 5.0f;
     CHECK(p.settings.evaluate(BrushSetting::Radius, in) == Approx(8 * 0.75 * 0.75));
-    CHECK(p.settings.base(BrushSetting::Spacing) == settingInfo(BrushSetting::Spacing).defaultValue);
+    CHECK(p.settings.base(BrushSetting::Spacing) ==
+          settingInfo(BrushSetting::Spacing).defaultValue);
     CHECK(!p.settings.dynamics(BrushSetting::Radius).curves[size_t(BrushInput::Tilt)]);
 }
 
@@ -99,23 +101,35 @@ TEST_CASE("bad presets name the file and the key", "[brushes][preset][errors]") 
     CHECK(errorFor(R"({"name": "x", "settings": {"radius": {"base": 0.1}}})") ==
           "bad.json: settings.radius.base: 0.1 is out of range [0.5, 1000]");
     CHECK(errorFor(R"({"name": "x", "settings": {"hardness": true}})") ==
-          "bad.json: settings.hardness: expected a number or {\"base\": ..., <input>: curve}, got boolean true");
+          "bad.json: settings.hardness: expected a number or {\"base\": ..., <input>: curve}, got "
+          "boolean true");
     CHECK(errorFor(R"({"name": "x", "settings": {"radius": {"pressure": [[0, 1], [1, 1]]}}})") ==
           "bad.json: settings.radius: missing \"base\"");
-    CHECK(errorFor(R"({"name": "x", "settings": {"radius": {"base": 3, "pressur": []}}})") ==
-          "bad.json: settings.radius.pressur: unknown key (expected base, pressure, tilt or speed)");
-    CHECK(errorFor(R"({"name": "x", "settings": {"opacity": {"base": 1, "pressure": [[0, 1]]}}})") ==
-          "bad.json: settings.opacity.pressure: a curve needs at least 2 points");
-    CHECK(errorFor(R"({"name": "x", "settings": {"opacity": {"base": 1, "pressure": [[0, 1], [0.5]]}}})") ==
-          "bad.json: settings.opacity.pressure[1]: expected [x, y], got array [0.5]");
-    CHECK(errorFor(R"({"name": "x", "settings": {"opacity": {"base": 1, "pressure": [[0.5, 1], [0.2, 1]]}}})") ==
-          "bad.json: settings.opacity.pressure[1]: x must increase strictly (0.2 after 0.5)");
-    CHECK(errorFor(R"({"name": "x", "settings": {"opacity": {"base": 1, "tilt": [[0, 1], [1.5, 1]]}}})") ==
-          "bad.json: settings.opacity.tilt[1].x: 1.5 is out of range [0, 1]");
-    CHECK(errorFor(R"({"name": "x", "settings": {"opacity": {"base": 1, "speed": [[0, -1], [1, 1]]}}})") ==
-          "bad.json: settings.opacity.speed[0].y: -1 is out of range [0, 100]");
+    CHECK(
+        errorFor(R"({"name": "x", "settings": {"radius": {"base": 3, "pressur": []}}})") ==
+        "bad.json: settings.radius.pressur: unknown key (expected base, pressure, tilt or speed)");
+    CHECK(
+        errorFor(R"({"name": "x", "settings": {"opacity": {"base": 1, "pressure": [[0, 1]]}}})") ==
+        "bad.json: settings.opacity.pressure: a curve needs at least 2 points");
+    CHECK(
+        errorFor(
+            R"({"name": "x", "settings": {"opacity": {"base": 1, "pressure": [[0, 1], [0.5]]}}})") ==
+        "bad.json: settings.opacity.pressure[1]: expected [x, y], got array [0.5]");
+    CHECK(
+        errorFor(
+            R"({"name": "x", "settings": {"opacity": {"base": 1, "pressure": [[0.5, 1], [0.2, 1]]}}})") ==
+        "bad.json: settings.opacity.pressure[1]: x must increase strictly (0.2 after 0.5)");
+    CHECK(
+        errorFor(
+            R"({"name": "x", "settings": {"opacity": {"base": 1, "tilt": [[0, 1], [1.5, 1]]}}})") ==
+        "bad.json: settings.opacity.tilt[1].x: 1.5 is out of range [0, 1]");
+    CHECK(
+        errorFor(
+            R"({"name": "x", "settings": {"opacity": {"base": 1, "speed": [[0, -1], [1, 1]]}}})") ==
+        "bad.json: settings.opacity.speed[0].y: -1 is out of range [0, 100]");
     CHECK(errorFor(R"({"name": "x", "settings": {"opacity": {"base": 1, "speed": "fast"}}})") ==
-          "bad.json: settings.opacity.speed: expected an array of [x, y] points, got string \"fast\"");
+          "bad.json: settings.opacity.speed: expected an array of [x, y] points, got string "
+          "\"fast\"");
     // A number no double can hold is a JSON error, not a crash.
     CHECK_THAT(errorFor(R"({"name": "x", "settings": {"angle": 1e400}})"),
                Catch::StartsWith("bad.json: not valid JSON") && Catch::Contains("1e400"));

@@ -21,7 +21,7 @@ TEST_CASE("piecewise-linear curves interpolate and hold their end values", "[bru
     CHECK(c(-3.0f) == Approx(0.2));  // held before the first point
     CHECK(c(7.0f) == Approx(0.6));   // and after the last
     CHECK(c(NAN) == Approx(0.2));
-    CHECK(Curve()(0.3f) == 1.0f);    // no points: the identity multiplier
+    CHECK(Curve()(0.3f) == 1.0f);  // no points: the identity multiplier
     CHECK(Curve({{0.4f, 3.0f}})(0.9f) == 3.0f);
 
     CHECK_THROWS_AS(Curve(std::vector<CurvePoint>{}), std::invalid_argument);
@@ -54,7 +54,8 @@ TEST_CASE("a setting is its base times one curve per input, clamped to its range
     s.setCurve(BrushSetting::Opacity, BrushInput::Pressure, Curve({{0, 5}, {1, 5}}));
     CHECK(s.evaluate(BrushSetting::Opacity, in) == 1.0f);
     s.setBase(BrushSetting::Hardness, NAN);
-    CHECK(s.evaluate(BrushSetting::Hardness, in) == settingInfo(BrushSetting::Hardness).defaultValue);
+    CHECK(s.evaluate(BrushSetting::Hardness, in) ==
+          settingInfo(BrushSetting::Hardness).defaultValue);
 }
 
 TEST_CASE("tilt input is the pen's angle from upright over 90 degrees", "[brushes][settings]") {

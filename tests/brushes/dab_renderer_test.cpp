@@ -30,10 +30,10 @@ TEST_CASE("hardness falloff follows ((1 - r^2) / (1 - h^2))^2 beyond r = h", "[b
     // Centre on pixel (10, 10)'s centre, radius 4, hardness 0.5: pixel (10 + k, 10) is k px out.
     const Dab d = dabAt(10.5f, 10.5f, 4.0f, 0.5f);
     CHECK(dabAlphaAt(d, 10, 10) == Approx(1.0));
-    CHECK(dabAlphaAt(d, 11, 10) == Approx(1.0));            // r = 0.25 < h
-    CHECK(dabAlphaAt(d, 12, 10) == Approx(1.0));            // r = 0.5 = h exactly
+    CHECK(dabAlphaAt(d, 11, 10) == Approx(1.0));                     // r = 0.25 < h
+    CHECK(dabAlphaAt(d, 12, 10) == Approx(1.0));                     // r = 0.5 = h exactly
     CHECK(dabAlphaAt(d, 13, 10) == Approx(0.340278).epsilon(1e-5));  // r = .75: (.4375/.75)^2
-    CHECK(dabAlphaAt(d, 14, 10) == 0.0f);                   // r = 1: on the edge
+    CHECK(dabAlphaAt(d, 14, 10) == 0.0f);                            // r = 1: on the edge
     // 3.5 px out (r = 0.875): falloff (0.234375 / 0.75)^2 = 0.09765625, in the last pixel
     // before the edge: edge factor (1 - 0.875) * 4 = 0.5.
     CHECK(dabAlphaAt(dabAt(10.0f, 10.5f, 4.0f, 0.5f), 13, 10) == Approx(0.048828125).epsilon(1e-5));
@@ -65,8 +65,8 @@ TEST_CASE("a hard dab's edge is anti-aliased over the last pixel, at sub-pixel c
 
     // Moving the centre by a quarter pixel moves the coverage with it.
     const Dab moved = dabAt(10.5f, 10.5f, 3.0f, 1.0f);
-    CHECK(dabAlphaAt(moved, 12, 10) == Approx(1.0));   // 2.0 px out
-    CHECK(dabAlphaAt(moved, 13, 10) == Approx(0.0));   // 3.0 px out: on the edge
+    CHECK(dabAlphaAt(moved, 12, 10) == Approx(1.0));  // 2.0 px out
+    CHECK(dabAlphaAt(moved, 13, 10) == Approx(0.0));  // 3.0 px out: on the edge
     CHECK(dabAlphaAt(dabAt(10.75f, 10.5f, 3.0f, 1.0f), 13, 10) == Approx(0.25));
 }
 
@@ -77,7 +77,7 @@ TEST_CASE("ellipses: aspect ratio squeezes the minor axis, angle turns the major
     // Along the major axis (x) distances count as for a circle, along y double. The edge ramp
     // is measured in minor-radius pixels (2 here): (1 - r) * 2.
     CHECK(dabAlphaAt(d, 23, 20) == Approx(0.340278 * 0.5).epsilon(1e-5));  // r = 0.75
-    CHECK(dabAlphaAt(d, 20, 21) == Approx(1.0));                     // 1 px * 2 = r 0.5
+    CHECK(dabAlphaAt(d, 20, 21) == Approx(1.0));                           // 1 px * 2 = r 0.5
     // 1.5 px down: r = 0.75 as well.
     d.y = 20.0f;  // pixel (20, 21)'s centre is 1.5 px away
     CHECK(dabAlphaAt(d, 20, 21) == Approx(0.340278 * 0.5).epsilon(1e-4));
@@ -147,13 +147,17 @@ TEST_CASE("premultiplied blending: paint, erase, lock alpha on 8-bit RGBA", "[br
         return std::vector<int>(s.bytes().begin() + 16, s.bytes().begin() + 20);  // pixel (1, 1)
     };
     // rgb = c * 255 * a + d * (1 - a); a = 255 a + d.a (1 - a); rounded half up.
-    CHECK(blendOnce(DabMode::Paint, {1.0f, 0.5f, 0.0f}, 0.5f) == std::vector<int>{178, 89, 10, 228});
-    CHECK(blendOnce(DabMode::Paint, {1.0f, 1.0f, 1.0f}, 1.0f) == std::vector<int>{255, 255, 255, 255});
+    CHECK(blendOnce(DabMode::Paint, {1.0f, 0.5f, 0.0f}, 0.5f) ==
+          std::vector<int>{178, 89, 10, 228});
+    CHECK(blendOnce(DabMode::Paint, {1.0f, 1.0f, 1.0f}, 1.0f) ==
+          std::vector<int>{255, 255, 255, 255});
     CHECK(blendOnce(DabMode::Erase, {1.0f, 0.5f, 0.0f}, 0.5f) == std::vector<int>{50, 25, 10, 100});
     CHECK(blendOnce(DabMode::Erase, {}, 1.0f) == std::vector<int>{0, 0, 0, 0});
     // rgb = c * a * d.a + d * (1 - a): 1 * .5 * 200 + 50 = 150, .5 * .5 * 200 + 25 = 75, 10.
-    CHECK(blendOnce(DabMode::LockAlpha, {1.0f, 0.5f, 0.0f}, 0.5f) == std::vector<int>{150, 75, 10, 200});
-    CHECK(blendOnce(DabMode::LockAlpha, {0.0f, 1.0f, 0.0f}, 1.0f) == std::vector<int>{0, 200, 0, 200});
+    CHECK(blendOnce(DabMode::LockAlpha, {1.0f, 0.5f, 0.0f}, 0.5f) ==
+          std::vector<int>{150, 75, 10, 200});
+    CHECK(blendOnce(DabMode::LockAlpha, {0.0f, 1.0f, 0.0f}, 1.0f) ==
+          std::vector<int>{0, 200, 0, 200});
 }
 
 TEST_CASE("lock alpha leaves transparent pixels transparent", "[brushes][blend]") {
@@ -287,12 +291,13 @@ TEST_CASE("pixels outside the dab keep their exact values", "[brushes][dab]") {
     int changed = 0;
     for (int y = 0; y < 40; ++y) {
         for (int x = 0; x < 40; ++x) {
-            const bool same = std::memcmp(&before[(y * 40 + x) * 4], &s.bytes()[(y * 40 + x) * 4], 4) == 0;
+            const bool same =
+                std::memcmp(&before[(y * 40 + x) * 4], &s.bytes()[(y * 40 + x) * 4], 4) == 0;
             if (dabAlphaAt(d, x, y) == 0.0f) REQUIRE(same);
             changed += !same;
         }
     }
-    CHECK(changed > 200);  // about pi * 8.5^2
+    CHECK(changed > 200);                             // about pi * 8.5^2
     CHECK(s.takeDirty() == PixelRect{0, 0, 40, 40});  // fill() dirtied everything
     s.drawDab(d);
     CHECK(s.takeDirty() == dabBounds(d));

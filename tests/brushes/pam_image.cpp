@@ -29,12 +29,18 @@ PamImage readPam(const std::string& path) {
         std::istringstream fields(line);
         std::string key;
         fields >> key;
-        if (key == "WIDTH") fields >> width;
-        else if (key == "HEIGHT") fields >> height;
-        else if (key == "DEPTH") fields >> depth;
-        else if (key == "MAXVAL") fields >> maxval;
-        else if (key == "TUPLTYPE") fields >> tupltype;
-        else fail("unknown header line \"" + line + "\"");
+        if (key == "WIDTH")
+            fields >> width;
+        else if (key == "HEIGHT")
+            fields >> height;
+        else if (key == "DEPTH")
+            fields >> depth;
+        else if (key == "MAXVAL")
+            fields >> maxval;
+        else if (key == "TUPLTYPE")
+            fields >> tupltype;
+        else
+            fail("unknown header line \"" + line + "\"");
         if (fields.fail()) fail("bad header line \"" + line + "\"");
     }
     if (width <= 0 || height <= 0 || width > 16384 || height > 16384) fail("bad size");

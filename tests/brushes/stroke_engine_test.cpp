@@ -64,8 +64,8 @@ TEST_CASE("dabs are spacing * radius apart however the events split the stroke",
 
 TEST_CASE("spacing is measured along the path, around corners", "[brushes][stroke][spacing]") {
     // An L: 12 px right, then 23 px down; dabs every 5 px of path length.
-    const auto dabs = strokeAlong(roundBrush(10.0f, 0.5f),
-                                  {{0, 0, 1, 0, 0, 0}, {12, 0, 1, 0, 0, 10}, {12, 23, 1, 0, 0, 20}});
+    const auto dabs = strokeAlong(
+        roundBrush(10.0f, 0.5f), {{0, 0, 1, 0, 0, 0}, {12, 0, 1, 0, 0, 10}, {12, 23, 1, 0, 0, 20}});
     REQUIRE(dabs.size() == 8);  // path length 35: 0, 5, ..., 35
     CHECK(dabs[2].x == Approx(10));
     CHECK(dabs[3].x == Approx(12));
@@ -150,9 +150,11 @@ TEST_CASE("the engine brackets each event's dabs with begin/endAtomic and ignore
     PixelBufferSurface surface(64, 64, PixelFormat::Rgba8Premultiplied);  // throws on nesting
     StrokeEngine engine(roundBrush(3.0f, 0.3f), {1, 0, 0}, surface);
     engine.addEvent({10, 10, 1, 0, 0, 0});
-    engine.addEvent({NAN, 10, 1, 0, 0, 5});  // dropped
-    engine.addEvent({30, 10, NAN, 0, 0, 10});  // NaN pressure reads as 1
-    engine.addEvent({40, 10, 1, 0, 0, NAN});  // NaN time reads as the last time
+    engine.addEvent({NAN, 10, 1, 0, 0, 5});        // dropped
+    engine.addEvent({1e12, 10, 1, 0, 0, 5});       // dropped, or it would ask for 1e12 dabs
+    engine.addEvent({10, -INFINITY, 1, 0, 0, 5});  // dropped
+    engine.addEvent({30, 10, NAN, 0, 0, 10});      // NaN pressure reads as 1
+    engine.addEvent({40, 10, 1, 0, 0, NAN});       // NaN time reads as the last time
     engine.finish();
     CHECK(surface.atomicGroups() == 3);
     CHECK(surface.dabsDrawn() == engine.dabCount());

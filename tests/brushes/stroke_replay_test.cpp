@@ -35,8 +35,8 @@ PixelFormat formatNamed(const std::string& name) {
 
 struct Replay {
     PixelBufferSurface surface;
-    double maxRadius = 0;           // over all dabs: how far paint may reach from an event
-    PixelRect eventBounds;          // of all event positions
+    double maxRadius = 0;   // over all dabs: how far paint may reach from an event
+    PixelRect eventBounds;  // of all event positions
 };
 
 Replay replay(const std::string& name) {
@@ -46,13 +46,15 @@ Replay replay(const std::string& name) {
     const auto& canvas = doc.at("canvas");
     Replay r{PixelBufferSurface(canvas.at("width"), canvas.at("height"),
                                 formatNamed(canvas.at("format"))),
-             0.0, {}};
+             0.0,
+             {}};
     if (canvas.contains("fill")) {
         const auto& f = canvas["fill"];
         r.surface.fill({f[0], f[1], f[2], f[3]});
     }
     for (const auto& stroke : doc.at("strokes")) {
-        const BrushPreset preset = loadPresetFile(kPresetDir + "/" + stroke.at("preset").get<std::string>());
+        const BrushPreset preset =
+            loadPresetFile(kPresetDir + "/" + stroke.at("preset").get<std::string>());
         const auto& c = stroke.at("color");
         StrokeEngine engine(preset, {c[0], c[1], c[2], 1.0f}, r.surface);
         for (const auto& e : stroke.at("events")) {
@@ -67,8 +69,8 @@ Replay replay(const std::string& name) {
             for (float t : {0.0f, 1.0f}) {
                 strongest.pressure = p;
                 strongest.tilt = t;
-                r.maxRadius = std::max<double>(r.maxRadius,
-                                               preset.settings.evaluate(BrushSetting::Radius, strongest));
+                r.maxRadius = std::max<double>(
+                    r.maxRadius, preset.settings.evaluate(BrushSetting::Radius, strongest));
             }
         }
     }
@@ -209,7 +211,7 @@ TEST_CASE("replay: soft airbrush loop, 16-bit, building up", "[brushes][replay]"
     // Low flow: one pass stays translucent, in the brush's orange; where the loop's last quarter
     // passes over its first (from the right, x = 250, down to the bottom; pressure 0.3 the first
     // time, ~0.95 the second) it builds up.
-    const ColorF once = pixelAt(r.surface, 160, 60);   // passed once, at pressure ~0.65
+    const ColorF once = pixelAt(r.surface, 160, 60);    // passed once, at pressure ~0.65
     const ColorF twice = pixelAt(r.surface, 250, 130);  // the start, passed again at the end
     CHECK(once.a > 0.2f);
     CHECK(once.a < 0.9f);
@@ -243,7 +245,8 @@ TEST_CASE("replay: eraser over a fill, light then heavy", "[brushes][replay]") {
     compareWithReference("eraser_wave", r.surface);
 }
 
-TEST_CASE("replay: mask brushes paint grey values, pressure = how much", "[brushes][replay][mask]") {
+TEST_CASE("replay: mask brushes paint grey values, pressure = how much",
+          "[brushes][replay][mask]") {
     Replay r = replay("mask_pressure");
     checkPaintStaysNearEvents(r);
     auto value = [&](int x, int y) { return int(r.surface.view().pixel(x, y)[0]); };
@@ -269,7 +272,8 @@ TEST_CASE("replay: mask brushes paint grey values, pressure = how much", "[brush
 
 TEST_CASE("reference image files: read back what was written, refuse broken ones",
           "[brushes][replay]") {
-    const std::string path = std::filesystem::temp_directory_path().string() + "/atelier_pam_test.pam";
+    const std::string path =
+        std::filesystem::temp_directory_path().string() + "/atelier_pam_test.pam";
     PamImage img{3, 2, PixelFormat::Rgba16Premultiplied, std::vector<std::uint8_t>(48)};
     for (std::size_t i = 0; i < img.bytes.size(); ++i) img.bytes[i] = std::uint8_t(i * 37);
     atelier::brushes::test::writePam(path, img);

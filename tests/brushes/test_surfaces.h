@@ -41,7 +41,8 @@ public:
         ColorAccumulator acc(x, y, radius);
         const PixelRect b = acc.bounds();
         for (int ty = floorDiv(b.y); ty <= floorDiv(b.bottom() - 1); ++ty) {
-            for (int tx = floorDiv(b.x); tx <= floorDiv(b.right() - 1); ++tx) acc.add(tileView(tx, ty));
+            for (int tx = floorDiv(b.x); tx <= floorDiv(b.right() - 1); ++tx)
+                acc.add(tileView(tx, ty));
         }
         return acc.average();
     }
