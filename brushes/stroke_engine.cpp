@@ -126,7 +126,8 @@ void StrokeEngine::addEvent(const InputEvent& e) {
     }
     surface_.endAtomic();
     lastRaw_ = {e.x, e.y};
-    lastTimeMs_ = std::max(lastTimeMs_, time);
+    lastTimeMs_ = lastTimeSet_ ? std::max(lastTimeMs_, time) : time;
+    lastTimeSet_ = true;
 }
 
 void StrokeEngine::finish() {

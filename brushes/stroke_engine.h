@@ -66,7 +66,8 @@ private:
     Sample last_;    // the smoothed end of the stroke so far
     Point lastRaw_;  // the pen's last position, for finish()
     double lastTimeMs_ = 0.0;
-    double progress_ = 0.0;  // fraction of the spacing travelled since the last dab, [0, 1)
+    bool lastTimeSet_ = false;  // the first event sets the clock, even to a negative time
+    double progress_ = 0.0;     // fraction of the spacing travelled since the last dab, [0, 1)
     int dabCount_ = 0;
 };
 

@@ -130,5 +130,29 @@ int main(int argc, char** argv) {
             return long(engine.dabCount());
         });
     }
+    {
+        // Where per-dab work dominates: a pencil-sized dab whose opacity follows pressure, so
+        // every dab solves its alpha anew (stroke_opacity.h).
+        PixelBufferSurface buffer(kCanvas, kCanvas, PixelFormat::Rgba8Premultiplied);
+        BrushPreset preset;
+        preset.name = "pencil";
+        preset.settings.setBase(BrushSetting::Radius, 1.6f);
+        preset.settings.setBase(BrushSetting::Hardness, 0.8f);
+        preset.settings.setBase(BrushSetting::Spacing, 0.25f);
+        preset.settings.setBase(BrushSetting::Opacity, 0.9f);
+        preset.settings.setCurve(BrushSetting::Opacity, BrushInput::Pressure,
+                                 Curve({{0.0f, 0.15f}, {1.0f, 1.0f}}));
+        double time = 0;
+        measure("StrokeEngine, 3 px pencil, pressure->opacity", budget, [&] {
+            StrokeEngine engine(preset, {0.1f, 0.1f, 0.1f, 1.0f}, buffer);
+            for (int i = 0; i <= 200; ++i) {
+                const double s = i / 200.0;
+                engine.addEvent({100 + s * 1800, 100 + s * 1800,
+                                 float(0.5 + 0.5 * std::sin(s * 40)), 0, 0, time += 4});
+            }
+            engine.finish();
+            return long(engine.dabCount());
+        });
+    }
     return 0;
 }

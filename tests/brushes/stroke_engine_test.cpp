@@ -235,3 +235,23 @@ TEST_CASE("hard and soft strokes at opacity 0.5 reach 0.5 along their centre lin
     CHECK(alphaAt(60, 14) < alphaAt(60, 20));  // fewer dabs cover pixels off the centre line
     CHECK(alphaAt(60, 35) == 0.0);
 }
+
+TEST_CASE("the first event sets the clock, whatever its time", "[brushes][stroke]") {
+    // Speed (and so the radius here) must not depend on where the clock starts.
+    BrushPreset brush = roundBrush(10.0f, 0.2f);
+    brush.settings.setCurve(BrushSetting::Radius, BrushInput::Speed, Curve({{0, 1}, {4, 0.5}}));
+    auto radii = [&](double t0) {
+        std::vector<float> r;
+        for (const Dab& d : strokeAlong(
+                 brush,
+                 {{0, 0, 1, 0, 0, t0}, {10, 0, 1, 0, 0, t0 + 5}, {30, 0, 1, 0, 0, t0 + 10}})) {
+            r.push_back(d.radius);
+        }
+        return r;
+    };
+    const std::vector<float> fromZero = radii(0);
+    REQUIRE(fromZero.size() > 5);
+    CHECK(fromZero.back() < 9.0f);  // 4 px/ms at the end: the speed curve takes effect
+    CHECK(radii(-100) == fromZero);
+    CHECK(radii(1e6) == fromZero);
+}
