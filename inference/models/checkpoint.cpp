@@ -262,6 +262,11 @@ void openSingleFile(ModelCheckpoint& m, const fs::path& path, const CheckpointOp
         }
     }
 
+    if (const auto v = number({"unet_config", "params", "image_size"})) {
+        m.sampleSize = int64_t(*v);
+    } else if (m.prediction == Prediction::V && m.variant == ModelVariant::TextToImage) {
+        m.sampleSize = 96;  // 768-v
+    }
     if (const auto v = number({"linear_start"})) m.schedule.betaStart = *v;
     if (const auto v = number({"linear_end"})) m.schedule.betaEnd = *v;
     if (const auto v = number({"timesteps"})) m.schedule.numTrainTimesteps = int64_t(*v);
@@ -356,6 +361,8 @@ void openDiffusers(ModelCheckpoint& m, const fs::path& folder, const CheckpointO
         throw WeightsError(unetConfigPath.string() + ": no 'attention_head_dim' (heads)");
     }
 
+    if (const auto size = jsonField<int64_t>(unetJson, "sample_size", unetConfigPath)) m.sampleSize = *size;
+
     const fs::path vaeConfigPath = insideFolder(folder, "vae/config.json");
     if (const auto scale = jsonField<double>(readJson(vaeConfigPath), "scaling_factor", vaeConfigPath)) {
         m.vaeConfig.scalingFactor = *scale;
@@ -379,6 +386,7 @@ void openDiffusers(ModelCheckpoint& m, const fs::path& folder, const CheckpointO
     if (const auto v = jsonField<double>(scheduler, "beta_start", schedulerPath)) m.schedule.betaStart = *v;
     if (const auto v = jsonField<double>(scheduler, "beta_end", schedulerPath)) m.schedule.betaEnd = *v;
     if (const auto v = jsonField<int64_t>(scheduler, "num_train_timesteps", schedulerPath)) m.schedule.numTrainTimesteps = *v;
+    if (const auto name = jsonField<std::string>(scheduler, "_class_name", schedulerPath)) m.schedulerClass = *name;
     const auto prediction = jsonField<std::string>(scheduler, "prediction_type", schedulerPath);
     if (!prediction) {
         m.prediction = Prediction::Epsilon;

@@ -67,6 +67,8 @@ struct ModelCheckpoint {
     VaeConfig vaeConfig;
     TextEncoderConfig textConfig;
     TrainingSchedule schedule;
+    int64_t sampleSize = 64;  // the UNet's native latent side (txt2img's default size / VAE factor)
+    std::string schedulerClass;  // diffusers folder: the scheduler config's _class_name
 };
 
 // Throws WeightsError with the path and what is wrong (unreadable, not SD2, an SD1.x file,

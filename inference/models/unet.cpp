@@ -246,7 +246,8 @@ struct UNetModelImpl::Block : torch::nn::Module {
 at::Tensor timestepEmbedding(const at::Tensor& timesteps, int64_t dim) {
     const int64_t half = dim / 2;
     const auto options = timesteps.options().dtype(at::kFloat);
-    const at::Tensor freqs = at::exp(at::arange(0, half, options) * (-std::log(10000.0) / double(half)));
+    // The reference's order of operations: exp(-ln(1e4) * i / half), in float32.
+    const at::Tensor freqs = at::exp(at::arange(0, half, options) * -std::log(10000.0) / double(half));
     const at::Tensor args = timesteps.to(at::kFloat).unsqueeze(1) * freqs.unsqueeze(0);
     return at::cat({at::cos(args), at::sin(args)}, -1);
 }

@@ -1,0 +1,77 @@
+#pragma once
+// Internal to inference/: what the four pipelines share - the sampler and noise a request asks
+// for, image <-> tensor conversions, the guided denoising loop with progress, preview, cancel
+// and a finite check every step, and the VAE's encode/decode in the reference's conventions.
+#include "inference/pipelines.h"
+#include "inference/schedulers/scheduler.h"
+#include "inference/sd2_model_impl.h"
+
+#include <ATen/Tensor.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+namespace atelier::inference {
+
+// The model's training schedule as the samplers need it (prediction type included).
+ScheduleConfig scheduleFor(const ModelCheckpoint& checkpoint);
+SchedulerKind schedulerKindFor(const GenerationRequest& request, const ModelCheckpoint& checkpoint);
+
+// A seed (given or fresh) or a recorded file; `seedUsed` is set for seeds.
+std::unique_ptr<NoiseSource> noiseFor(const GenerationRequest& request, uint64_t& seedUsed);
+
+// HWC [0, 1] -> NCHW [-1, 1] on `like`'s device and dtype; throws RequestError when empty or
+// not `channels` channels.
+at::Tensor imageToTensor(const ImageF& image, int channels, const at::TensorOptions& like, const char* what);
+// NCHW [0, 1] (batch 1) -> HWC image.
+ImageF tensorToImage(const at::Tensor& nchw);
+
+// Pixel sizes the model accepts: multiples of 8 (diffusers' rule) - a RequestError naming the
+// nearest valid sizes otherwise.
+void checkPixelSize(int width, int height, const char* what);
+
+class ProgressReporter {
+public:
+    ProgressReporter(const ProgressFn& fn, int total);
+    // After a step: preview from `latents` (linear latent -> RGB), then the callback; throws
+    // Cancelled if it returns false.
+    void step(int done, const at::Tensor& latents);
+    void phase(const char* name);  // "encode" / "decode": a callback without preview
+    int total() const { return total_; }
+
+private:
+    const ProgressFn& fn_;
+    int total_;
+    int done_ = 0;
+    std::chrono::steady_clock::time_point start_;
+};
+
+// Throws NumericalError when `t` holds NaN or Inf (checked on the whole tensor).
+void requireFinite(const at::Tensor& t, const std::string& what);
+
+// The conditioning of a guided batch: [negative, prompt] when guidance > 1, else [prompt].
+struct PromptBatch {
+    at::Tensor context;
+    bool guided = false;
+    int64_t batch() const { return guided ? 2 : 1; }
+};
+PromptBatch encodePrompts(Sd2Model::Impl& model, const GenerationRequest& request);
+
+// The UNet's prediction for the whole batch, given the scaled latents duplicated to the batch.
+using UNetCall = std::function<at::Tensor(const at::Tensor& scaledLatents, double timestep)>;
+
+// The sampling loop from step `firstStep`: per step, duplicate for guidance, scale, predict,
+// guide (uncond + g * (cond - uncond)), step the scheduler; progress and cancel after each step.
+at::Tensor denoise(Scheduler& scheduler, at::Tensor latents, std::size_t firstStep, const PromptBatch& prompts,
+                   double guidance, const UNetCall& unet, NoiseSource& noise, ProgressReporter& progress);
+
+// vae.encode(image).sample() * scaling_factor, drawing the posterior noise from `noise`.
+at::Tensor encodeLatents(Sd2Model::Impl& model, const at::Tensor& image, NoiseSource& noise);
+// clamp(vae.decode(latents / scaling_factor) / 2 + 0.5, 0, 1), in the VAE's dtype (fp32 default).
+at::Tensor decodeLatents(Sd2Model::Impl& model, const at::Tensor& latents);
+
+int64_t vaeFactor(const ModelCheckpoint& checkpoint);
+double strengthOr(const GenerationRequest& request, double fallback);
+
+}  // namespace atelier::inference
