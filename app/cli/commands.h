@@ -23,5 +23,6 @@ int& exitStatus();
 
 void addRuntimeCommands(CLI::App& app);
 void addTokenizeCommands(CLI::App& app);
+void addDepthCommands(CLI::App& app);
 
 }  // namespace atelier::cli

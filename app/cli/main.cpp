@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     addRuntimeCommands(app);
     addTokenizeCommands(app);
+    addDepthCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
