@@ -17,8 +17,9 @@ DepthImageLoadResult loadDepthImage(const QString& path, const ImageLimits& limi
         // The same budget as loadImage, checked from the header before anything is decoded.
         QImageReader reader(path);
         const QSize declared = reader.size();
-        if (declared.isValid() && (declared.width() > limits.maxSide || declared.height() > limits.maxSide ||
-                                   qint64(declared.width()) * declared.height() > limits.maxPixels)) {
+        if (declared.isValid() &&
+            (declared.width() > limits.maxSide || declared.height() > limits.maxSide ||
+             qint64(declared.width()) * declared.height() > limits.maxPixels)) {
             result.error = QStringLiteral("%1: declares %2 x %3 pixels, more than Atelier opens")
                                .arg(QFileInfo(path).fileName())
                                .arg(declared.width())
@@ -48,12 +49,20 @@ DepthImageLoadResult loadDepthImage(const QString& path, const ImageLimits& limi
 QString saveGrey16PngAtomically(int width, int height, const std::vector<uint16_t>& grey,
                                 const QString& path) {
     if (width <= 0 || height <= 0 || grey.size() != size_t(width) * size_t(height)) {
-        return QStringLiteral("%1: the depth map does not hold %2 x %3 values").arg(path).arg(width).arg(height);
+        return QStringLiteral("%1: the depth map does not hold %2 x %3 values")
+            .arg(path)
+            .arg(width)
+            .arg(height);
     }
     QImage image(width, height, QImage::Format_Grayscale16);
-    if (image.isNull()) return QStringLiteral("%1: not enough memory for a %2 x %3 image").arg(path).arg(width).arg(height);
+    if (image.isNull())
+        return QStringLiteral("%1: not enough memory for a %2 x %3 image")
+            .arg(path)
+            .arg(width)
+            .arg(height);
     for (int y = 0; y < height; ++y) {
-        std::memcpy(image.scanLine(y), grey.data() + size_t(y) * width, size_t(width) * sizeof(uint16_t));
+        std::memcpy(image.scanLine(y), grey.data() + size_t(y) * width,
+                    size_t(width) * sizeof(uint16_t));
     }
     return savePngAtomically(image, path);
 }

@@ -2,9 +2,9 @@
 
 #include "inference/models/dpt/dpt_model.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Functions.h>
 #include <ATen/core/Generator.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <c10/core/InferenceMode.h>
 
 #include <stdexcept>
@@ -45,7 +45,8 @@ DepthEstimator DepthEstimator::withRandomWeights(const std::string& configJson, 
 
 FloatImage DepthEstimator::estimate(const Rgb8Image& image) const {
     if (image.width <= 0 || image.height <= 0) throw std::invalid_argument("the image is empty");
-    const at::Tensor pixels = dptPixelValues(image.rgb, image.width, image.height, impl_->dpt.processor);
+    const at::Tensor pixels =
+        dptPixelValues(image.rgb, image.width, image.height, impl_->dpt.processor);
     const at::Tensor depth = impl_->dpt.model->forward(pixels).contiguous();
     FloatImage out;
     out.height = int(depth.size(1));

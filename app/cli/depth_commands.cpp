@@ -70,8 +70,9 @@ inference::Rgb8Image readImage(const std::string& path) {
     }
     return image;
 #else
-    throw BadInput(path + ": this atelier-cli is built without Qt (ATELIER_INFERENCE_ONLY), so it "
-                          "reads images only from .safetensors (a uint8 [H, W, 3] tensor `image`)");
+    throw BadInput(path +
+                   ": this atelier-cli is built without Qt (ATELIER_INFERENCE_ONLY), so it "
+                   "reads images only from .safetensors (a uint8 [H, W, 3] tensor `image`)");
 #endif
 }
 
@@ -88,8 +89,12 @@ void writeDepth(const inference::FloatImage& depth, const inference::Rgb8Image& 
                 const std::string& out) {
     if (endsWith(out, ".safetensors")) {
         inference::writeSafetensors(
-            out, {{"depth", inference::DType::F32, {1, depth.height, depth.width}, depth.values.data(),
-                   depth.values.size() * sizeof(float)}},
+            out,
+            {{"depth",
+              inference::DType::F32,
+              {1, depth.height, depth.width},
+              depth.values.data(),
+              depth.values.size() * sizeof(float)}},
             {{"convention", "relative inverse depth (larger = nearer), DPT predicted_depth"}});
         std::cout << "wrote " << out << " (float depth [1, " << depth.height << ", " << depth.width
                   << "], the estimator's working resolution)\n";
@@ -98,16 +103,17 @@ void writeDepth(const inference::FloatImage& depth, const inference::Rgb8Image& 
 #ifdef ATELIER_WITH_APP
     const inference::FloatImage atImageSize =
         inference::resizeDepthBicubic(depth, image.width, image.height);
-    const QString error = saveGrey16PngAtomically(image.width, image.height,
-                                                  inference::depthToGrey16(atImageSize),
-                                                  QString::fromStdString(out));
+    const QString error =
+        saveGrey16PngAtomically(image.width, image.height, inference::depthToGrey16(atImageSize),
+                                QString::fromStdString(out));
     if (!error.isEmpty()) throw BadInput(error.toStdString());
     std::cout << "wrote " << out << " (16-bit grey, " << image.width << "x" << image.height
               << ", min depth -> 0, max -> 65535, white = near)\n";
 #else
     (void)image;
-    throw BadInput(out + ": this atelier-cli is built without Qt (ATELIER_INFERENCE_ONLY) and "
-                         "cannot write PNG; use an --out ending in .safetensors");
+    throw BadInput(out +
+                   ": this atelier-cli is built without Qt (ATELIER_INFERENCE_ONLY) and "
+                   "cannot write PNG; use an --out ending in .safetensors");
 #endif
 }
 
@@ -124,8 +130,9 @@ void runDepth(const DepthOptions& o) {
         throw BadInput(o.image + ": " + e.what());
     }
     const auto [lo, hi] = std::minmax_element(depth.values.begin(), depth.values.end());
-    std::cout << std::fixed << std::setprecision(4) << "depth: " << depth.width << "x" << depth.height
-              << " at the working resolution, min " << *lo << ", max " << *hi << "\n";
+    std::cout << std::fixed << std::setprecision(4) << "depth: " << depth.width << "x"
+              << depth.height << " at the working resolution, min " << *lo << ", max " << *hi
+              << "\n";
     writeDepth(depth, image, o.out);
 }
 
@@ -147,7 +154,8 @@ void runBench(const DepthOptions& o) {
         times.push_back(seconds(Clock::now() - start));
     }
     const auto condStart = Clock::now();
-    const inference::FloatImage conditioning = inference::depthConditioning(depth, o.size / 8, o.size / 8);
+    const inference::FloatImage conditioning =
+        inference::depthConditioning(depth, o.size / 8, o.size / 8);
     const double condSeconds = seconds(Clock::now() - condStart);
     std::sort(times.begin(), times.end());
     std::cout << std::setprecision(3) << std::fixed
@@ -155,8 +163,9 @@ void runBench(const DepthOptions& o) {
               << estimator.parameterCount() << " parameters, working resolution "
               << estimator.workingWidth() << "x" << estimator.workingHeight() << "\n"
               << "load:         " << loadSeconds << " s\n"
-              << "estimate:     " << o.size << "x" << o.size << " image, median " << times[times.size() / 2]
-              << " s, min " << times.front() << " s over " << o.rounds << " rounds\n"
+              << "estimate:     " << o.size << "x" << o.size << " image, median "
+              << times[times.size() / 2] << " s, min " << times.front() << " s over " << o.rounds
+              << " rounds\n"
               << "conditioning: " << condSeconds * 1e3 << " ms to " << conditioning.width << "x"
               << conditioning.height << "\n";
 }
@@ -167,18 +176,24 @@ void addDepthCommands(CLI::App& app) {
     auto options = std::make_shared<DepthOptions>();
     CLI::App* depth = app.add_subcommand(
         "depth", "Estimate SD2-depth's depth map (DPT-Hybrid / MiDaS) of an image");
-    depth->add_option("--model", options->model,
-                      "depth model folder (with depth_estimator/), the estimator's folder, or its .safetensors");
-    depth->add_option("--image", options->image, "the image (PNG/JPEG/..., or .safetensors uint8 [H, W, 3])");
-    depth->add_option("--out", options->out,
-                      ".png: 16-bit depth map at the image's size (min -> 0, max -> 65535, white = near); "
-                      ".safetensors: the raw float depth [1, H, W] at the working resolution");
+    depth->add_option(
+        "--model", options->model,
+        "depth model folder (with depth_estimator/), the estimator's folder, or its .safetensors");
+    depth->add_option("--image", options->image,
+                      "the image (PNG/JPEG/..., or .safetensors uint8 [H, W, 3])");
+    depth->add_option(
+        "--out", options->out,
+        ".png: 16-bit depth map at the image's size (min -> 0, max -> 65535, white = near); "
+        ".safetensors: the raw float depth [1, H, W] at the working resolution");
     depth->add_flag("--bench", options->bench, "time loading, estimation and conditioning instead");
     depth->add_flag("--random-weights", options->randomWeights,
                     "with --bench: random weights of the real DPT-Hybrid (or of --config)");
-    depth->add_option("--config", options->randomConfig, "with --random-weights: a DPT config.json");
-    depth->add_option("--size", options->size, "with --bench: the image's side in pixels")->check(CLI::Range(8, 4096));
-    depth->add_option("--rounds", options->rounds, "with --bench: estimates to time")->check(CLI::Range(1, 1000));
+    depth->add_option("--config", options->randomConfig,
+                      "with --random-weights: a DPT config.json");
+    depth->add_option("--size", options->size, "with --bench: the image's side in pixels")
+        ->check(CLI::Range(8, 4096));
+    depth->add_option("--rounds", options->rounds, "with --bench: estimates to time")
+        ->check(CLI::Range(1, 1000));
     depth->callback([options] {
         const DepthOptions& o = *options;
         if (!o.randomWeights && o.model.empty()) throw BadInput("depth needs --model");

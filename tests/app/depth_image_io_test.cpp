@@ -62,7 +62,8 @@ TEST_CASE("8-bit grey depth PNG: widened exactly to 16 bits", "[depth]") {
 
 TEST_CASE("Depth images that cannot be read", "[depth]") {
     QTemporaryDir dir;
-    CHECK_THAT(loadDepthImage(dir.filePath("none.png")).error.toStdString(), Contains("none.png: no such file"));
+    CHECK_THAT(loadDepthImage(dir.filePath("none.png")).error.toStdString(),
+               Contains("none.png: no such file"));
     QFile text(dir.filePath("text.png"));
     REQUIRE(text.open(QIODevice::WriteOnly));
     text.write("not a png");
@@ -80,19 +81,22 @@ TEST_CASE("Depth exported to a 16-bit PNG conditions depth2img like depth comput
         const uint8_t* row = rgb.constScanLine(y);
         image.rgb.insert(image.rgb.end(), row, row + rgb.width() * 3);
     }
-    const inference::DepthEstimator estimator =
-        inference::DepthEstimator::load((kData + "/reference/models/depth/diffusers").toStdString());
+    const inference::DepthEstimator estimator = inference::DepthEstimator::load(
+        (kData + "/reference/models/depth/diffusers").toStdString());
     const inference::FloatImage depth = estimator.estimate(image);
     const inference::FloatImage inPlace = inference::depthConditioning(depth, 32, 32);
 
     QTemporaryDir dir;
     const QString path = dir.filePath("depth.png");
-    const inference::FloatImage atImageSize = inference::resizeDepthBicubic(depth, image.width, image.height);
-    REQUIRE(saveGrey16PngAtomically(image.width, image.height, inference::depthToGrey16(atImageSize), path).isEmpty());
+    const inference::FloatImage atImageSize =
+        inference::resizeDepthBicubic(depth, image.width, image.height);
+    REQUIRE(saveGrey16PngAtomically(image.width, image.height,
+                                    inference::depthToGrey16(atImageSize), path)
+                .isEmpty());
     const DepthImageLoadResult file = loadDepthImage(path);
     REQUIRE(file.ok());
-    const inference::FloatImage fromFile =
-        inference::depthConditioning(inference::depthFromGrey16(file.width, file.height, file.grey), 32, 32);
+    const inference::FloatImage fromFile = inference::depthConditioning(
+        inference::depthFromGrey16(file.width, file.height, file.grey), 32, 32);
     CHECK(maxAbsDiff(fromFile.values, inPlace.values) <= 1e-4);
 
     // And both equal the reference pipeline's depth channel.

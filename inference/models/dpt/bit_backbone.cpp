@@ -29,7 +29,7 @@ class BottleneckLayer : public torch::nn::Module {
 public:
     BottleneckLayer(const BitConfig& c, int64_t in, int64_t out, int64_t stride, int64_t dilation,
                     bool firstLayer) {
-        const int64_t midChannels = makeDiv(double(out) * 0.25);
+        const int64_t midChannels = bitMakeDivisible(double(out) * 0.25);  // bottle_ratio 0.25
         if (firstLayer) {
             downsampleConv_ = std::make_shared<WeightStandardizedConv2d>(in, out, 1, stride, 1,
                                                                          c.samePadding, 1e-8);
@@ -40,21 +40,17 @@ public:
         }
         conv1_ = register_module("conv1", std::make_shared<WeightStandardizedConv2d>(
                                               in, midChannels, 1, 1, 1, c.samePadding, 1e-8));
-        norm1_ = register_module("norm1", std::make_shared<GroupNormActivation>(c.numGroups, midChannels, true));
-        conv2_ = register_module("conv2", std::make_shared<WeightStandardizedConv2d>(
-                                              midChannels, midChannels, 3, stride, dilation,
-                                              c.samePadding, 1e-8));
-        norm2_ = register_module("norm2", std::make_shared<GroupNormActivation>(c.numGroups, midChannels, true));
+        norm1_ = register_module(
+            "norm1", std::make_shared<GroupNormActivation>(c.numGroups, midChannels, true));
+        conv2_ = register_module(
+            "conv2", std::make_shared<WeightStandardizedConv2d>(midChannels, midChannels, 3, stride,
+                                                                dilation, c.samePadding, 1e-8));
+        norm2_ = register_module(
+            "norm2", std::make_shared<GroupNormActivation>(c.numGroups, midChannels, true));
         conv3_ = register_module("conv3", std::make_shared<WeightStandardizedConv2d>(
                                               midChannels, out, 1, 1, 1, c.samePadding, 1e-8));
-        norm3_ = register_module("norm3", std::make_shared<GroupNormActivation>(c.numGroups, out, false));
-    }
-
-    static int64_t makeDiv(double value) {
-        const int64_t divisor = 8;
-        int64_t rounded = std::max<int64_t>(divisor, int64_t(value + divisor / 2.0) / divisor * divisor);
-        if (double(rounded) < 0.9 * value) rounded += divisor;
-        return rounded;
+        norm3_ = register_module("norm3",
+                                 std::make_shared<GroupNormActivation>(c.numGroups, out, false));
     }
 
     at::Tensor forward(const at::Tensor& x) {
@@ -89,7 +85,8 @@ WeightStandardizedConv2d::WeightStandardizedConv2d(int64_t in, int64_t out, int6
 
 at::Tensor WeightStandardizedConv2d::forward(const at::Tensor& x) {
     const at::Tensor input = dynamicPadding_ ? padSame(x, kernel_, stride_, dilation_) : x;
-    // As transformers: batch_norm in training mode over the flattened weight of each output channel.
+    // As transformers: batch_norm in training mode over the flattened weight of each output
+    // channel.
     const at::Tensor standardized =
         at::batch_norm(weight_.reshape({1, weight_.size(0), -1}), {}, {}, {}, {},
                        /*training=*/true, /*momentum=*/0.0, eps_, /*cudnn_enabled=*/false)
@@ -121,10 +118,12 @@ BitBackbone::BitBackbone(const BitConfig& config) : impl_(std::make_shared<Impl>
     auto bit = register_module("bit", std::make_shared<torch::nn::Module>());
     auto embedder = bit->register_module("embedder", std::make_shared<torch::nn::Module>());
     impl_->stemConv = embedder->register_module(
-        "convolution", std::make_shared<WeightStandardizedConv2d>(
-                           config.numChannels, config.embeddingSize, 7, 2, 1, config.samePadding, 1e-8));
+        "convolution",
+        std::make_shared<WeightStandardizedConv2d>(config.numChannels, config.embeddingSize, 7, 2,
+                                                   1, config.samePadding, 1e-8));
     impl_->stemNorm = embedder->register_module(
-        "norm", std::make_shared<GroupNormActivation>(config.numGroups, config.embeddingSize, true));
+        "norm",
+        std::make_shared<GroupNormActivation>(config.numGroups, config.embeddingSize, true));
     auto encoder = bit->register_module("encoder", std::make_shared<torch::nn::Module>());
     auto stagesModule = encoder->register_module("stages", std::make_shared<torch::nn::Module>());
     // BitEncoder: the stem has stride 4; stage 0 keeps it, later stages halve, turning into
@@ -137,15 +136,16 @@ BitBackbone::BitBackbone(const BitConfig& config) : impl_(std::make_shared<Impl>
             dilation *= stride;
             stride = 1;
         }
-        auto stage = stagesModule->register_module(std::to_string(s), std::make_shared<torch::nn::Module>());
+        auto stage =
+            stagesModule->register_module(std::to_string(s), std::make_shared<torch::nn::Module>());
         auto layersModule = stage->register_module("layers", std::make_shared<torch::nn::Module>());
         std::vector<std::shared_ptr<BottleneckLayer>> layers;
         int64_t firstDilation = (dilation == 1 || dilation == 2) ? 1 : 2;
         for (int64_t l = 0; l < config.depths[s]; ++l) {
             layers.push_back(layersModule->register_module(
-                std::to_string(l), std::make_shared<BottleneckLayer>(config, previous, out,
-                                                                     l == 0 ? stride : 1,
-                                                                     firstDilation, l == 0)));
+                std::to_string(l),
+                std::make_shared<BottleneckLayer>(config, previous, out, l == 0 ? stride : 1,
+                                                  firstDilation, l == 0)));
             previous = out;
             firstDilation = dilation;
         }

@@ -21,8 +21,8 @@ at::Tensor depthConditioning(const at::Tensor& depth, int64_t latentHeight, int6
     if (!at::isfinite(d).all().item<bool>()) {
         throw std::invalid_argument("the depth map holds NaN or infinite values");
     }
-    const at::Tensor resized =
-        at::upsample_bicubic2d(d.unsqueeze(1), {latentHeight, latentWidth}, /*align_corners=*/false);
+    const at::Tensor resized = at::upsample_bicubic2d(d.unsqueeze(1), {latentHeight, latentWidth},
+                                                      /*align_corners=*/false);
     const at::Tensor lo = at::amin(resized, {1, 2, 3}, /*keepdim=*/true);
     const at::Tensor hi = at::amax(resized, {1, 2, 3}, /*keepdim=*/true);
     const at::Tensor range = hi - lo;

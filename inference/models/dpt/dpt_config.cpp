@@ -74,8 +74,9 @@ BitConfig parseBackbone(const json& doc, const std::string& name) {
     require(modelType == "bit", name,
             "backbone_config.model_type is \"" + modelType + "\"; DPT-Hybrid needs a BiT backbone");
     read(doc, "layer_type", layerType, name);
-    require(layerType == "bottleneck", name,
-            "backbone_config.layer_type \"" + layerType + "\" is not supported (only \"bottleneck\")");
+    require(
+        layerType == "bottleneck", name,
+        "backbone_config.layer_type \"" + layerType + "\" is not supported (only \"bottleneck\")");
     read(doc, "hidden_act", act, name);
     require(act == "relu", name, "backbone_config.hidden_act \"" + act + "\" is not supported");
     read(doc, "num_channels", bit.numChannels, name);
@@ -100,13 +101,16 @@ BitConfig parseBackbone(const json& doc, const std::string& name) {
 
 }  // namespace
 
-int64_t BitConfig::stageChannels(size_t stage) const {
-    // transformers' make_div(value, 8)
-    const double value = double(hiddenSizes.at(stage) * widthFactor);
+int64_t bitMakeDivisible(double value) {
     const int64_t divisor = 8;
-    int64_t rounded = std::max<int64_t>(divisor, int64_t(value + divisor / 2.0) / divisor * divisor);
+    int64_t rounded =
+        std::max<int64_t>(divisor, int64_t(value + divisor / 2.0) / divisor * divisor);
     if (double(rounded) < 0.9 * value) rounded += divisor;
     return rounded;
+}
+
+int64_t BitConfig::stageChannels(size_t stage) const {
+    return bitMakeDivisible(double(hiddenSizes.at(stage) * widthFactor));
 }
 
 DptConfig DptConfig::fromJsonFile(const std::string& path) {
@@ -121,11 +125,13 @@ DptConfig DptConfig::fromJsonText(const std::string& text, const std::string& na
     require(modelType == "dpt", name, "model_type is \"" + modelType + "\", expected \"dpt\"");
     bool hybrid = false, batchNorm = false, addProjection = false;
     readBool(doc, "is_hybrid", hybrid, name);
-    require(hybrid, name, "is_hybrid is not true: only DPT-Hybrid (SD2-depth's estimator) is supported");
+    require(hybrid, name,
+            "is_hybrid is not true: only DPT-Hybrid (SD2-depth's estimator) is supported");
     read(doc, "hidden_act", act, name);
     require(act == "gelu", name, "hidden_act \"" + act + "\" is not supported (only \"gelu\")");
     read(doc, "readout_type", readout, name);
-    require(readout == "project", name, "readout_type \"" + readout + "\" is not supported by DPT-Hybrid");
+    require(readout == "project", name,
+            "readout_type \"" + readout + "\" is not supported by DPT-Hybrid");
     readBool(doc, "use_batch_norm_in_fusion_residual", batchNorm, name);
     require(!batchNorm, name, "use_batch_norm_in_fusion_residual is not supported");
     readBool(doc, "add_projection", addProjection, name);
@@ -207,7 +213,8 @@ void DptConfig::validate(const std::string& name) const {
             "backbone_out_indices[2] and [3] must differ");
     require(headInIndex == -1 || (headInIndex >= 0 && headInIndex < 4), name,
             "head_in_index must select one of the 4 fused features");
-    require(fusionHiddenSize % 2 == 0, name, "fusion_hidden_size must be even (the head halves it)");
+    require(fusionHiddenSize % 2 == 0, name,
+            "fusion_hidden_size must be even (the head halves it)");
     require(neckHiddenSizes[0] == backbone.stageChannels(0) &&
                 neckHiddenSizes[1] == backbone.stageChannels(1),
             name, "neck_hidden_sizes[0..1] must equal the backbone's first two stage widths");
@@ -227,8 +234,8 @@ double DptConfig::parameterLowerBound() const {
     const double grid = double(patchGrid());
     double count = double(numHiddenLayers) * (4 * h * h + 2 * h * double(intermediateSize));
     count += (grid * grid + 1) * h;
-    for (double n : neckHiddenSizes) count += n * f * 9;  // neck.convs
-    count += double(neckHiddenSizes.size()) * 4 * f * f * 9;   // two residual units per fusion layer
+    for (double n : neckHiddenSizes) count += n * f * 9;      // neck.convs
+    count += double(neckHiddenSizes.size()) * 4 * f * f * 9;  // two residual units per fusion layer
     return count;
 }
 
@@ -242,7 +249,8 @@ DptProcessorConfig DptProcessorConfig::fromJsonFile(const std::string& path) {
     return fromJsonText(readText(path), path);
 }
 
-DptProcessorConfig DptProcessorConfig::fromJsonText(const std::string& text, const std::string& name) {
+DptProcessorConfig DptProcessorConfig::fromJsonText(const std::string& text,
+                                                    const std::string& name) {
     const json doc = parseObject(text, name);
     DptProcessorConfig p;
     readBool(doc, "do_resize", p.doResize, name);
@@ -270,7 +278,8 @@ DptProcessorConfig DptProcessorConfig::fromJsonText(const std::string& text, con
             "keep_aspect_ratio, do_pad and ensure_multiple_of != 1 are not supported");
     require(p.width > 0 && p.height > 0 && p.width <= 8192 && p.height <= 8192, name,
             "size must be between 1 and 8192 pixels");
-    require(p.mean.size() == 3 && p.std.size() == 3, name, "image_mean and image_std need 3 values");
+    require(p.mean.size() == 3 && p.std.size() == 3, name,
+            "image_mean and image_std need 3 values");
     for (double s : p.std) require(s > 0, name, "image_std must be positive");
     try {
         pilFilterFromCode(p.resample);

@@ -10,6 +10,9 @@
 
 namespace atelier::inference {
 
+// transformers' make_div(value, 8): channel counts rounded to multiples of 8 (never below 90 %).
+int64_t bitMakeDivisible(double value);
+
 // transformers' BitConfig, as DPT-Hybrid uses it (layer_type "bottleneck", non-preactivation).
 struct BitConfig {
     int64_t numChannels = 3;
@@ -42,7 +45,7 @@ struct DptConfig {
     std::vector<int64_t> neckIgnoreStages{0, 1};
     int64_t fusionHiddenSize = 256;
     int64_t headInIndex = -1;
-    bool fusionResidualBias = true;  // use_bias_in_fusion_residual (default: no batch norm)
+    bool fusionResidualBias = true;          // use_bias_in_fusion_residual (default: no batch norm)
     int64_t backboneFeatureChannels = 1024;  // backbone_featmap_shape[1]
     BitConfig backbone;
 

@@ -58,7 +58,8 @@ at::Tensor DptForDepthEstimation::forward(const at::Tensor& pixelValues) {
 at::Tensor dptPixelValues(const std::vector<uint8_t>& rgb, int width, int height,
                           const DptProcessorConfig& p) {
     if (width <= 0 || height <= 0 || rgb.size() != size_t(width) * size_t(height) * 3) {
-        throw std::invalid_argument("the image's pixel buffer does not hold width x height RGB pixels");
+        throw std::invalid_argument(
+            "the image's pixel buffer does not hold width x height RGB pixels");
     }
     const int outW = p.doResize ? int(p.width) : width;
     const int outH = p.doResize ? int(p.height) : height;
@@ -110,7 +111,8 @@ DptFiles filesOfEstimatorFolder(const fs::path& dir, const fs::path& modelRoot) 
                                     : ""));
     }
     files.config = firstFile({dir / "config.json"});
-    if (files.config.empty()) throw WeightsError(dir.string() + ": no config.json beside model.safetensors");
+    if (files.config.empty())
+        throw WeightsError(dir.string() + ": no config.json beside model.safetensors");
     files.processor = firstFile({dir / "preprocessor_config.json",
                                  modelRoot / "feature_extractor" / "preprocessor_config.json"});
     return files;
@@ -121,12 +123,14 @@ DptFiles filesOfEstimatorFolder(const fs::path& dir, const fs::path& modelRoot) 
 DptFiles findDptFiles(const std::string& pathText) {
     const fs::path path(pathText);
     if (isDirectory(path)) {
-        if (isDirectory(path / "depth_estimator")) return filesOfEstimatorFolder(path / "depth_estimator", path);
+        if (isDirectory(path / "depth_estimator"))
+            return filesOfEstimatorFolder(path / "depth_estimator", path);
         if (isFile(path / "config.json") || isFile(path / "model.safetensors")) {
             return filesOfEstimatorFolder(path, path.parent_path());
         }
-        throw WeightsError(pathText + ": neither a depth model folder (no depth_estimator/) nor a "
-                                      "depth estimator folder (no config.json, model.safetensors)");
+        throw WeightsError(pathText +
+                           ": neither a depth model folder (no depth_estimator/) nor a "
+                           "depth estimator folder (no config.json, model.safetensors)");
     }
     if (!isFile(path)) throw WeightsError(pathText + ": no such file or folder");
     if (path.extension() != ".safetensors") {
@@ -148,39 +152,43 @@ LoadedDpt loadDpt(const std::string& path) {
     loaded.processor = loaded.files.processor.empty()
                            ? DptProcessorConfig::defaultsFor(config)
                            : DptProcessorConfig::fromJsonFile(loaded.files.processor);
-    if (loaded.processor.doResize &&
-        (loaded.processor.width != config.imageSize || loaded.processor.height != config.imageSize)) {
-        throw WeightsError(loaded.files.processor + ": resizes to " +
-                           std::to_string(loaded.processor.width) + "x" +
-                           std::to_string(loaded.processor.height) + " but the estimator (" +
-                           (loaded.files.config.empty() ? "DPT-Hybrid defaults" : loaded.files.config) +
-                           ") works at " + std::to_string(config.imageSize) + "x" +
-                           std::to_string(config.imageSize));
+    if (loaded.processor.doResize && (loaded.processor.width != config.imageSize ||
+                                      loaded.processor.height != config.imageSize)) {
+        throw WeightsError(
+            loaded.files.processor + ": resizes to " + std::to_string(loaded.processor.width) +
+            "x" + std::to_string(loaded.processor.height) + " but the estimator (" +
+            (loaded.files.config.empty() ? "DPT-Hybrid defaults" : loaded.files.config) +
+            ") works at " + std::to_string(config.imageSize) + "x" +
+            std::to_string(config.imageSize));
     }
     if (!loaded.processor.doResize) {
-        throw WeightsError(loaded.files.processor + ": do_resize false is not supported (the "
-                                                    "estimator works at a fixed size)");
+        throw WeightsError(loaded.files.processor +
+                           ": do_resize false is not supported (the "
+                           "estimator works at a fixed size)");
     }
     const TensorMap tensors = readTensors(loaded.files.weights);
     double elements = 0;
     for (const auto& [name, tensor] : tensors) {
         if (!at::isFloatingType(tensor.scalar_type())) {
-            throw WeightsError(loaded.files.weights + ": tensor " + name + " is not floating point");
+            throw WeightsError(loaded.files.weights + ": tensor " + name +
+                               " is not floating point");
         }
         elements += double(tensor.numel());
     }
     if (config.parameterLowerBound() > elements) {
-        throw WeightsError(loaded.files.weights + " holds " + std::to_string(int64_t(elements)) +
-                           " weights, fewer than the architecture in " +
-                           (loaded.files.config.empty() ? "DPT-Hybrid's defaults" : loaded.files.config) +
-                           " needs (at least " + std::to_string(int64_t(config.parameterLowerBound())) +
-                           "): the file and the configuration do not belong together");
+        throw WeightsError(
+            loaded.files.weights + " holds " + std::to_string(int64_t(elements)) +
+            " weights, fewer than the architecture in " +
+            (loaded.files.config.empty() ? "DPT-Hybrid's defaults" : loaded.files.config) +
+            " needs (at least " + std::to_string(int64_t(config.parameterLowerBound())) +
+            "): the file and the configuration do not belong together");
     }
     loaded.model = std::make_shared<DptForDepthEstimation>(config);
     loadWeightsStrict(*loaded.model, tensors,
                       loaded.files.weights + " (DPT-Hybrid depth estimator" +
-                          (loaded.files.config.empty() ? ", Intel/dpt-hybrid-midas sizes: no config.json beside it"
-                                                       : ", sizes from " + loaded.files.config) +
+                          (loaded.files.config.empty()
+                               ? ", Intel/dpt-hybrid-midas sizes: no config.json beside it"
+                               : ", sizes from " + loaded.files.config) +
                           ")");
     loaded.model->eval();
     return loaded;

@@ -43,8 +43,10 @@ class FusionLayer : public torch::nn::Module {
 public:
     FusionLayer(int64_t channels, bool bias) {
         projection_ = register_module("projection", Conv2d(Conv2dOptions(channels, channels, 1)));
-        residual1_ = register_module("residual_layer1", std::make_shared<ResidualUnit>(channels, bias));
-        residual2_ = register_module("residual_layer2", std::make_shared<ResidualUnit>(channels, bias));
+        residual1_ =
+            register_module("residual_layer1", std::make_shared<ResidualUnit>(channels, bias));
+        residual2_ =
+            register_module("residual_layer2", std::make_shared<ResidualUnit>(channels, bias));
     }
     at::Tensor forward(at::Tensor h, const at::Tensor& residual) {
         if (residual.defined()) {
@@ -69,7 +71,8 @@ struct DptNeck::Impl {
     torch::nn::Linear readout[2]{torch::nn::Linear{nullptr}, torch::nn::Linear{nullptr}};
     Conv2d projection[2]{Conv2d{nullptr}, Conv2d{nullptr}};
     // factor > 1: transposed conv; factor < 1: strided conv; factor 1: none.
-    torch::nn::ConvTranspose2d upsample[2]{torch::nn::ConvTranspose2d{nullptr}, torch::nn::ConvTranspose2d{nullptr}};
+    torch::nn::ConvTranspose2d upsample[2]{torch::nn::ConvTranspose2d{nullptr},
+                                           torch::nn::ConvTranspose2d{nullptr}};
     Conv2d downsample[2]{Conv2d{nullptr}, Conv2d{nullptr}};
     double factor[2] = {1, 1};
     std::vector<Conv2d> convs;
@@ -85,10 +88,12 @@ DptNeck::DptNeck(const DptConfig& c) : impl_(std::make_shared<Impl>()) {
     for (int i = 0; i < 2; ++i) {
         const std::string index = std::to_string(i + 2);  // hybrid: entries 0 and 1 are identities
         const int64_t channels = c.neckHiddenSizes[i + 2];
-        m.readout[i] = child(*readouts, index)->register_module(
-            "0", torch::nn::Linear(2 * c.hiddenSize, c.hiddenSize));
+        m.readout[i] =
+            child(*readouts, index)
+                ->register_module("0", torch::nn::Linear(2 * c.hiddenSize, c.hiddenSize));
         auto layer = child(*layers, index);
-        m.projection[i] = layer->register_module("projection", Conv2d(Conv2dOptions(c.hiddenSize, channels, 1)));
+        m.projection[i] =
+            layer->register_module("projection", Conv2d(Conv2dOptions(c.hiddenSize, channels, 1)));
         m.factor[i] = c.reassembleFactors[i + 2];
         if (m.factor[i] > 1) {
             const int64_t f = int64_t(m.factor[i]);
@@ -104,13 +109,15 @@ DptNeck::DptNeck(const DptConfig& c) : impl_(std::make_shared<Impl>()) {
     auto convs = child(*this, "convs");
     for (size_t i = 0; i < c.neckHiddenSizes.size(); ++i) {
         m.convs.push_back(convs->register_module(
-            std::to_string(i),
-            Conv2d(Conv2dOptions(c.neckHiddenSizes[i], c.fusionHiddenSize, 3).padding(1).bias(false))));
+            std::to_string(i), Conv2d(Conv2dOptions(c.neckHiddenSizes[i], c.fusionHiddenSize, 3)
+                                          .padding(1)
+                                          .bias(false))));
     }
     auto fusion = child(*child(*this, "fusion_stage"), "layers");
     for (size_t i = 0; i < c.neckHiddenSizes.size(); ++i) {
         m.fusion.push_back(fusion->register_module(
-            std::to_string(i), std::make_shared<FusionLayer>(c.fusionHiddenSize, c.fusionResidualBias)));
+            std::to_string(i),
+            std::make_shared<FusionLayer>(c.fusionHiddenSize, c.fusionResidualBias)));
     }
 }
 

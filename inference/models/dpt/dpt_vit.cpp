@@ -44,7 +44,9 @@ public:
     at::Tensor forward(const at::Tensor& x) {
         const int64_t B = x.size(0), N = x.size(1), C = x.size(2), D = C / heads_;
         const at::Tensor normed = normBefore_->forward(x);
-        auto split = [&](const at::Tensor& t) { return t.view({B, N, heads_, D}).permute({0, 2, 1, 3}); };
+        auto split = [&](const at::Tensor& t) {
+            return t.view({B, N, heads_, D}).permute({0, 2, 1, 3});
+        };
         const at::Tensor context =
             attention(split(query_->forward(normed)), split(key_->forward(normed)),
                       split(value_->forward(normed)))
@@ -75,18 +77,21 @@ DptTrunk::DptTrunk(const DptConfig& config) : impl_(std::make_shared<Impl>()) {
     Impl& m = *impl_;
     m.config = config;
     auto embeddings = register_module("embeddings", std::make_shared<torch::nn::Module>());
-    m.backbone = embeddings->register_module("backbone", std::make_shared<BitBackbone>(config.backbone));
+    m.backbone =
+        embeddings->register_module("backbone", std::make_shared<BitBackbone>(config.backbone));
     m.projection = embeddings->register_module(
         "projection", torch::nn::Conv2d(torch::nn::Conv2dOptions(config.backboneFeatureChannels,
                                                                  config.hiddenSize, 1)));
     const int64_t tokens = config.patchGrid() * config.patchGrid();
-    m.clsToken = embeddings->register_parameter("cls_token", at::zeros({1, 1, config.hiddenSize}), false);
+    m.clsToken =
+        embeddings->register_parameter("cls_token", at::zeros({1, 1, config.hiddenSize}), false);
     m.positionEmbeddings = embeddings->register_parameter(
         "position_embeddings", at::randn({1, tokens + 1, config.hiddenSize}) * 0.02, false);
     auto encoder = register_module("encoder", std::make_shared<torch::nn::Module>());
     auto layers = encoder->register_module("layer", std::make_shared<torch::nn::Module>());
     for (int64_t i = 0; i < config.numHiddenLayers; ++i) {
-        m.layers.push_back(layers->register_module(std::to_string(i), std::make_shared<VitLayer>(config)));
+        m.layers.push_back(
+            layers->register_module(std::to_string(i), std::make_shared<VitLayer>(config)));
     }
     register_module("layernorm", layerNorm(config.hiddenSize, config.layerNormEps));
 }

@@ -117,8 +117,10 @@ std::vector<uint8_t> vertical(const std::vector<uint8_t>& in, int width, int out
 
 PilFilter pilFilterFromCode(int code) {
     switch (code) {
-        case 2: return PilFilter::Bilinear;
-        case 3: return PilFilter::Bicubic;
+        case 2:
+            return PilFilter::Bilinear;
+        case 3:
+            return PilFilter::Bicubic;
         default:
             throw std::invalid_argument("PIL resample filter " + std::to_string(code) +
                                         " is not supported (2 bilinear, 3 bicubic)");
@@ -137,7 +139,8 @@ std::vector<uint8_t> pilResizeRgb8(const std::vector<uint8_t>& pixels, int width
     // Pillow skips a pass whose size does not change, and runs horizontal before vertical.
     std::vector<uint8_t> current = pixels;
     if (outWidth != width) {
-        current = horizontal(current, width, height, outWidth, coefficients(width, outWidth, filter));
+        current =
+            horizontal(current, width, height, outWidth, coefficients(width, outWidth, filter));
     }
     if (outHeight != height) {
         current = vertical(current, outWidth, outHeight, coefficients(height, outHeight, filter));

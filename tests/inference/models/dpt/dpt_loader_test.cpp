@@ -59,13 +59,15 @@ fs::path editedEstimator(const TempDir& dir, Edit edit) {
 }  // namespace
 
 TEST_CASE("DPT loader: paths that hold no estimator", "[dpt]") {
-    CHECK_THAT(loadError("/no/such/depth-model"), Contains("/no/such/depth-model: no such file or folder"));
+    CHECK_THAT(loadError("/no/such/depth-model"),
+               Contains("/no/such/depth-model: no such file or folder"));
     TempDir empty;
     CHECK_THAT(loadError(empty.path), Contains("neither a depth model folder"));
     std::ofstream(empty.path / "pytorch_model.bin") << "pickle";
     std::ofstream(empty.path / "config.json") << "{}";
     CHECK_THAT(loadError(empty.path), Contains("no model.safetensors") && Contains("pickle"));
-    CHECK_THAT(loadError(empty.path / "config.json"), Contains("is a .safetensors file or a folder"));
+    CHECK_THAT(loadError(empty.path / "config.json"),
+               Contains("is a .safetensors file or a folder"));
     TempDir noConfig;
     fs::copy_file(kEstimator / "model.safetensors", noConfig.path / "model.safetensors");
     CHECK_THAT(loadError(noConfig.path), Contains("no config.json beside model.safetensors"));
@@ -77,17 +79,20 @@ TEST_CASE("DPT loader: missing, unexpected and mis-shaped tensors are listed", "
                Contains("does not match the expected architecture") && Contains("missing (1)") &&
                    Contains("neck.convs.2.weight") && Contains("model.safetensors"));
     TempDir unexpected;
-    CHECK_THAT(loadError(editedEstimator(unexpected, [](auto& t) { t["head.head.6.weight"] = at::zeros({1}); })),
+    CHECK_THAT(loadError(editedEstimator(
+                   unexpected, [](auto& t) { t["head.head.6.weight"] = at::zeros({1}); })),
                Contains("unexpected (1)") && Contains("head.head.6.weight"));
     TempDir shaped;
-    CHECK_THAT(loadError(editedEstimator(shaped, [](auto& t) {
-                   t["dpt.embeddings.position_embeddings"] = at::zeros({1, 26, 32});
-               })),
-               Contains("wrong shape (1)") && Contains("dpt.embeddings.position_embeddings: file [1, 26, 32]"));
+    CHECK_THAT(loadError(editedEstimator(
+                   shaped,
+                   [](auto& t) {
+                       t["dpt.embeddings.position_embeddings"] = at::zeros({1, 26, 32});
+                   })),
+               Contains("wrong shape (1)") &&
+                   Contains("dpt.embeddings.position_embeddings: file [1, 26, 32]"));
     TempDir integer;
-    CHECK_THAT(loadError(editedEstimator(integer, [](auto& t) {
-                   t["head.head.4.bias"] = at::zeros({1}, at::kLong);
-               })),
+    CHECK_THAT(loadError(editedEstimator(
+                   integer, [](auto& t) { t["head.head.4.bias"] = at::zeros({1}, at::kLong); })),
                Contains("head.head.4.bias is not floating point"));
     // fp16 weights are accepted (converted) and still match the reference closely.
     TempDir half;
@@ -129,7 +134,8 @@ TEST_CASE("DPT loader: weights and a configuration that do not belong together",
         config["backbone_out_indices"] = {0, 1, 1, 2};
         std::ofstream(fewer.path / "config.json") << config.dump();
     }
-    CHECK_THAT(loadError(fewer.path), Contains("unexpected (16)") && Contains("dpt.encoder.layer.3."));
+    CHECK_THAT(loadError(fewer.path),
+               Contains("unexpected (16)") && Contains("dpt.encoder.layer.3."));
     // A config that is not JSON.
     TempDir broken;
     fs::copy_file(kEstimator / "model.safetensors", broken.path / "model.safetensors");
@@ -139,8 +145,10 @@ TEST_CASE("DPT loader: weights and a configuration that do not belong together",
     TempDir processor;
     fs::copy_file(kEstimator / "model.safetensors", processor.path / "model.safetensors");
     fs::copy_file(kEstimator / "config.json", processor.path / "config.json");
-    std::ofstream(processor.path / "preprocessor_config.json") << R"({"size": {"height": 32, "width": 32}})";
-    CHECK_THAT(loadError(processor.path), Contains("resizes to 32x32") && Contains("works at 64x64"));
+    std::ofstream(processor.path / "preprocessor_config.json")
+        << R"({"size": {"height": 32, "width": 32}})";
+    CHECK_THAT(loadError(processor.path),
+               Contains("resizes to 32x32") && Contains("works at 64x64"));
 }
 
 TEST_CASE("DPT loader: the three ways to name the tiny estimator", "[dpt]") {

@@ -51,7 +51,7 @@ TEST_CASE("DPT pre-processing reproduces the processor's pixel values", "[dpt][p
 TEST_CASE("Tiny DPT-Hybrid predicts the reference depth", "[dpt][parity]") {
     const auto ref = readTensors(kReference + "/dpt/tiny_dpt_hybrid.safetensors");
     for (const std::string& path : {kDepthModel, kDepthModel + "/depth_estimator",
-                                   kDepthModel + "/depth_estimator/model.safetensors"}) {
+                                    kDepthModel + "/depth_estimator/model.safetensors"}) {
         INFO(path);
         const LoadedDpt dpt = loadDpt(path);
         const at::Tensor depth = dpt.model->forward(ref.at("pixel_values"));
@@ -84,7 +84,8 @@ TEST_CASE("depth2img through the tiny DPT: pixel values, depth and the UNet's de
     const FloatImage conditioning = depthConditioning(depth, 32, 32);
     CHECK(maxAbsDiff(tensorOf(conditioning).unsqueeze(0), expected) <= kTolerance);
     // The tensor form, on the reference's own predicted depth.
-    CHECK(maxAbsDiff(depthConditioning(ref.at("input.dpt_predicted_depth"), 32, 32), expected) <= 1e-6);
+    CHECK(maxAbsDiff(depthConditioning(ref.at("input.dpt_predicted_depth"), 32, 32), expected) <=
+          1e-6);
     CHECK(expected.min().item<double>() == Approx(-1.0));
     CHECK(expected.max().item<double>() == Approx(1.0));
 }
@@ -101,7 +102,8 @@ TEST_CASE("depth2img with a given depth map: the UNet's depth channel", "[dpt][p
     // Any positive scale and offset of the map give the same conditioning.
     FloatImage scaled = map;
     for (float& v : scaled.values) v = v * 250.0f + 3.0f;
-    CHECK(maxAbsDiff(tensorOf(depthConditioning(scaled, 32, 32)).unsqueeze(0), expected) <= kTolerance);
+    CHECK(maxAbsDiff(tensorOf(depthConditioning(scaled, 32, 32)).unsqueeze(0), expected) <=
+          kTolerance);
 }
 
 TEST_CASE("A depth map exported as 16-bit grey and brought back conditions depth2img the same",
@@ -116,5 +118,6 @@ TEST_CASE("A depth map exported as 16-bit grey and brought back conditions depth
     const std::vector<uint16_t> grey = depthToGrey16(atImageSize);
     const FloatImage back = depthFromGrey16(image.width, image.height, grey);
     const at::Tensor expected = ref.at("input.depth_map_normalized_latent_res");
-    CHECK(maxAbsDiff(tensorOf(depthConditioning(back, 32, 32)).unsqueeze(0), expected) <= kTolerance);
+    CHECK(maxAbsDiff(tensorOf(depthConditioning(back, 32, 32)).unsqueeze(0), expected) <=
+          kTolerance);
 }
