@@ -7,6 +7,7 @@
 #include <ATen/core/Generator.h>
 #include <c10/core/InferenceMode.h>
 
+#include <mutex>
 #include <stdexcept>
 
 namespace atelier::inference {

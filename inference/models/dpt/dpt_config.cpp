@@ -92,8 +92,11 @@ BitConfig parseBackbone(const json& doc, const std::string& name) {
     std::vector<std::string> outFeatures{"stage1", "stage2", "stage3"};
     read(doc, "out_features", outFeatures, name);
     // DPTViTHybridEmbeddings takes the first two stages as skip features and the last as tokens.
-    require(outFeatures.size() == 3 && bit.depths.size() == 3 && bit.hiddenSizes.size() == 3, name,
+    // BitEncoder zips depths with hidden_sizes: DPTConfig's hybrid default keeps BitConfig's four
+    // hidden sizes [256, 512, 1024, 2048] with three depths [3, 4, 9], so extra sizes are unused.
+    require(outFeatures.size() == 3 && bit.depths.size() == 3 && bit.hiddenSizes.size() >= 3, name,
             "backbone_config must describe 3 stages with out_features stage1..stage3");
+    bit.hiddenSizes.resize(bit.depths.size());
     require(outFeatures == std::vector<std::string>({"stage1", "stage2", "stage3"}), name,
             "backbone_config.out_features must be [stage1, stage2, stage3]");
     return bit;
@@ -262,6 +265,8 @@ DptProcessorConfig DptProcessorConfig::fromJsonText(const std::string& text,
     read(doc, "image_std", p.std, name);
     const auto size = doc.find("size");
     if (size != doc.end() && size->is_object()) {
+        require(size->contains("height") && size->contains("width"), name,
+                "field \"size\" must give height and width");
         read(*size, "height", p.height, name);
         read(*size, "width", p.width, name);
     } else if (size != doc.end() && size->is_number_integer()) {

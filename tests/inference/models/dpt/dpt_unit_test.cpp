@@ -101,6 +101,23 @@ TEST_CASE("DPT config.json: Intel/dpt-hybrid-midas defaults", "[dpt]") {
     CHECK(DptProcessorConfig::defaultsFor(c).width == 384);
 }
 
+TEST_CASE("DPT config.json: the released model's config.json gives the defaults", "[dpt]") {
+    const DptConfig c = DptConfig::fromJsonFile(kData + "/dpt/dpt_hybrid_midas_config.json");
+    const DptConfig d = DptConfig::dptHybridMidas();
+    CHECK(c.hiddenSize == d.hiddenSize);
+    CHECK(c.numHiddenLayers == d.numHiddenLayers);
+    CHECK(c.imageSize == d.imageSize);
+    CHECK(c.backboneOutIndices == d.backboneOutIndices);
+    CHECK(c.reassembleFactors == d.reassembleFactors);
+    CHECK(c.neckHiddenSizes == d.neckHiddenSizes);
+    CHECK(c.backbone.hiddenSizes == std::vector<int64_t>{256, 512, 1024});  // zipped with depths
+    CHECK(c.backbone.depths == d.backbone.depths);
+    CHECK(c.backbone.numGroups == 32);
+    CHECK(c.backbone.embeddingSize == 64);
+    CHECK(c.backboneFeatureChannels == 1024);
+    CHECK(c.parameterLowerBound() == d.parameterLowerBound());
+}
+
 TEST_CASE("DPT config.json: malformed or unsupported configs are refused by name", "[dpt]") {
     CHECK_THAT(configError("{not json"), Contains("bad/config.json") && Contains("not valid JSON"));
     CHECK_THAT(configError("[1, 2]"), Contains("must hold a JSON object"));
@@ -146,6 +163,8 @@ TEST_CASE("DPT config.json: malformed or unsupported configs are refused by name
     CHECK_THAT(processorError(R"({"image_std": [0.5, 0, 0.5]})"),
                Contains("image_std must be positive"));
     CHECK(processorError(R"({"size": 384})") == "no error");
+    CHECK_THAT(processorError(R"({"size": {"shortest_edge": 384}})"),
+               Contains("must give height and width"));
 }
 
 TEST_CASE("Pillow-exact resize matches Pillow 9.4's numbers", "[dpt]") {
