@@ -152,19 +152,18 @@ LoadedDpt loadDpt(const std::string& path) {
     loaded.processor = loaded.files.processor.empty()
                            ? DptProcessorConfig::defaultsFor(config)
                            : DptProcessorConfig::fromJsonFile(loaded.files.processor);
-    if (loaded.processor.doResize && (loaded.processor.width != config.imageSize ||
-                                      loaded.processor.height != config.imageSize)) {
+    if (!loaded.processor.doResize) {
+        throw WeightsError(loaded.files.processor +
+                           ": do_resize false is not supported (the "
+                           "estimator works at a fixed size)");
+    }
+    if (loaded.processor.width != config.imageSize || loaded.processor.height != config.imageSize) {
         throw WeightsError(
             loaded.files.processor + ": resizes to " + std::to_string(loaded.processor.width) +
             "x" + std::to_string(loaded.processor.height) + " but the estimator (" +
             (loaded.files.config.empty() ? "DPT-Hybrid defaults" : loaded.files.config) +
             ") works at " + std::to_string(config.imageSize) + "x" +
             std::to_string(config.imageSize));
-    }
-    if (!loaded.processor.doResize) {
-        throw WeightsError(loaded.files.processor +
-                           ": do_resize false is not supported (the "
-                           "estimator works at a fixed size)");
     }
     const TensorMap tensors = readTensors(loaded.files.weights);
     double elements = 0;
