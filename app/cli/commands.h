@@ -24,5 +24,6 @@ int& exitStatus();
 void addRuntimeCommands(CLI::App& app);
 void addTokenizeCommands(CLI::App& app);
 void addModelCommands(CLI::App& app);
+void addDepthCommands(CLI::App& app);
 
 }  // namespace atelier::cli

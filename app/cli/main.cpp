@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     addRuntimeCommands(app);
     addTokenizeCommands(app);
     addModelCommands(app);
+    addDepthCommands(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
