@@ -22,12 +22,14 @@ DepthEstimator& DepthEstimator::operator=(DepthEstimator&&) noexcept = default;
 DepthEstimator::~DepthEstimator() = default;
 
 DepthEstimator DepthEstimator::load(const std::string& path) {
+    c10::InferenceMode normalTensors(false);  // callers may be in inference mode; parameters must not be
     auto impl = std::make_unique<Impl>();
     impl->dpt = loadDpt(path);
     return DepthEstimator(std::move(impl));
 }
 
 DepthEstimator DepthEstimator::withRandomWeights(const std::string& configJson, uint64_t seed) {
+    c10::InferenceMode normalTensors(false);
     auto impl = std::make_unique<Impl>();
     const DptConfig config =
         configJson.empty() ? DptConfig::dptHybridMidas() : DptConfig::fromJsonFile(configJson);

@@ -1,6 +1,7 @@
 #include "inference/pipelines/pipeline_common.h"
 
 #include "inference/pipelines/latent_preview.h"
+#include "inference/pipelines/tiling.h"
 
 #include <ATen/Functions.h>
 #include <ATen/TensorOperators.h>
@@ -136,7 +137,8 @@ PromptBatch encodePrompts(Sd2Model::Impl& model, const GenerationRequest& reques
 }
 
 at::Tensor denoise(Scheduler& scheduler, at::Tensor latents, std::size_t firstStep, const PromptBatch& prompts,
-                   double guidance, const UNetCall& unet, NoiseSource& noise, ProgressReporter& progress) {
+                   double guidance, const UNetCall& unet, NoiseSource& noise, ProgressReporter& progress,
+                   const AfterStep& afterStep) {
     const auto& timesteps = scheduler.timesteps();
     for (std::size_t i = firstStep; i < timesteps.size(); ++i) {
         const at::Tensor doubled = prompts.guided ? at::cat({latents, latents}, 0) : latents;
@@ -147,6 +149,7 @@ at::Tensor denoise(Scheduler& scheduler, at::Tensor latents, std::size_t firstSt
             prediction = parts[0] + guidance * (parts[1] - parts[0]);
         }
         latents = scheduler.step(prediction, i, latents, noise).prevSample;
+        if (afterStep) latents = afterStep(i, latents);
         requireFinite(latents, "the latents after step " + std::to_string(i - firstStep + 1));
         progress.step(int(i - firstStep + 1), latents);
     }
@@ -161,12 +164,32 @@ at::Tensor encodeLatents(Sd2Model::Impl& model, const at::Tensor& image, NoiseSo
         .to(model.networkOptions.device, model.networkOptions.dtype);
 }
 
-at::Tensor decodeLatents(Sd2Model::Impl& model, const at::Tensor& latents) {
+at::Tensor decodeLatents(Sd2Model::Impl& model, const at::Tensor& latents, int64_t tile, int64_t overlap) {
     AutoencoderKL& vae = model.vae();
     const at::Tensor z = (latents / model.checkpoint.vaeConfig.scalingFactor).to(model.vaeOptions.device, model.vaeOptions.dtype);
-    const at::Tensor image = (vae->decode(z).to(at::kFloat) / 2.0 + 0.5).clamp(0.0, 1.0);
+    const at::Tensor decoded =
+        runTiled(z, tile, overlap, vaeFactor(model.checkpoint),
+                 [&](const at::Tensor& piece, int64_t, int64_t, int64_t, int64_t) { return vae->decode(piece); });
+    const at::Tensor image = (decoded.to(at::kFloat) / 2.0 + 0.5).clamp(0.0, 1.0);
     requireFinite(image, "the decoded image");
     return image;
+}
+
+void requireVariant(const ModelCheckpoint& m, ModelVariant variant, const char* job, const char* what) {
+    if (m.variant != variant)
+        throw RequestError(std::string(job) + " needs " + what + "; " + m.path + " is " +
+                           variantName(m.variant, m.prediction));
+}
+
+std::unique_ptr<Scheduler> schedulerFor(const GenerationRequest& r, const ModelCheckpoint& m, const ScheduleConfig& config) {
+    if (r.steps < 1 || r.steps > 1000) throw RequestError("steps must be in 1..1000, got " + std::to_string(r.steps));
+    try {
+        auto scheduler = makeScheduler(schedulerKindFor(r, m), config, r.ddimEta);
+        scheduler->setTimesteps(r.steps);
+        return scheduler;
+    } catch (const std::invalid_argument& e) {
+        throw RequestError(e.what());
+    }
 }
 
 int64_t vaeFactor(const ModelCheckpoint& m) { return m.vaeConfig.spatialFactor(); }

@@ -61,15 +61,25 @@ PromptBatch encodePrompts(Sd2Model::Impl& model, const GenerationRequest& reques
 // The UNet's prediction for the whole batch, given the scaled latents duplicated to the batch.
 using UNetCall = std::function<at::Tensor(const at::Tensor& scaledLatents, double timestep)>;
 
+// Applied to the latents after step i (e.g. keeping unmasked latents on the source's trajectory).
+using AfterStep = std::function<at::Tensor(std::size_t stepIndex, const at::Tensor& latents)>;
+
 // The sampling loop from step `firstStep`: per step, duplicate for guidance, scale, predict,
 // guide (uncond + g * (cond - uncond)), step the scheduler; progress and cancel after each step.
 at::Tensor denoise(Scheduler& scheduler, at::Tensor latents, std::size_t firstStep, const PromptBatch& prompts,
-                   double guidance, const UNetCall& unet, NoiseSource& noise, ProgressReporter& progress);
+                   double guidance, const UNetCall& unet, NoiseSource& noise, ProgressReporter& progress,
+                   const AfterStep& afterStep = {});
 
 // vae.encode(image).sample() * scaling_factor, drawing the posterior noise from `noise`.
 at::Tensor encodeLatents(Sd2Model::Impl& model, const at::Tensor& image, NoiseSource& noise);
-// clamp(vae.decode(latents / scaling_factor) / 2 + 0.5, 0, 1), in the VAE's dtype (fp32 default).
-at::Tensor decodeLatents(Sd2Model::Impl& model, const at::Tensor& latents);
+// clamp(vae.decode(latents / scaling_factor) / 2 + 0.5, 0, 1), in the VAE's dtype (fp32 default);
+// in overlapping tiles of `tile` latent pixels when tile > 0 and the latents are larger.
+at::Tensor decodeLatents(Sd2Model::Impl& model, const at::Tensor& latents, int64_t tile = 0, int64_t overlap = 0);
+
+// A RequestError unless the model is of `variant` (`what` names it for the message).
+void requireVariant(const ModelCheckpoint& m, ModelVariant variant, const char* job, const char* what);
+// The request's sampler with its steps set; bad names or step counts are RequestErrors.
+std::unique_ptr<Scheduler> schedulerFor(const GenerationRequest& r, const ModelCheckpoint& m, const ScheduleConfig& config);
 
 int64_t vaeFactor(const ModelCheckpoint& checkpoint);
 double strengthOr(const GenerationRequest& request, double fallback);

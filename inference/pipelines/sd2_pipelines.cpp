@@ -11,23 +11,6 @@
 namespace atelier::inference {
 namespace {
 
-void requireVariant(const ModelCheckpoint& m, ModelVariant variant, const char* job, const char* what) {
-    if (m.variant != variant)
-        throw RequestError(std::string(job) + " needs " + what + "; " + m.path + " is " +
-                           variantName(m.variant, m.prediction));
-}
-
-std::unique_ptr<Scheduler> schedulerFor(const GenerationRequest& r, const ModelCheckpoint& m, ScheduleConfig config) {
-    if (r.steps < 1 || r.steps > 1000) throw RequestError("steps must be in 1..1000, got " + std::to_string(r.steps));
-    try {
-        auto scheduler = makeScheduler(schedulerKindFor(r, m), config, r.ddimEta);
-        scheduler->setTimesteps(r.steps);
-        return scheduler;
-    } catch (const std::invalid_argument& e) {
-        throw RequestError(e.what());
-    }
-}
-
 at::Tensor timestepBatch(double t, int64_t batch, const at::TensorOptions& like) {
     return at::full({batch}, t, like.dtype(at::kFloat));
 }

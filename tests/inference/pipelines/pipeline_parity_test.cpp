@@ -101,3 +101,52 @@ TEST_CASE("inpaint matches the reference case", "[parity][pipeline]") {
         CHECK(imageError(result, c.tensors.at("image")) <= 2e-3);
     }
 }
+
+namespace {
+ImageF depthFromTensor(const at::Tensor& chw) {  // [1, H, W] float
+    ImageF depth(int(chw.size(2)), int(chw.size(1)), 1);
+    const at::Tensor c = chw.contiguous();
+    std::copy(c.data_ptr<float>(), c.data_ptr<float>() + c.numel(), depth.data.begin());
+    return depth;
+}
+double conditioningError(const GenerationResult& result, const at::Tensor& expected) {  // [1, 1, h, w]
+    const at::Tensor got = at::from_blob(const_cast<float*>(result.depthUsed.data.data()),
+                                         {1, 1, result.depthUsed.height, result.depthUsed.width});
+    REQUIRE(got.sizes() == expected.sizes());
+    return (got - expected).abs().max().item<double>();
+}
+}  // namespace
+
+TEST_CASE("depth2img matches the reference with a given depth map and with the DPT", "[parity][pipeline]") {
+    for (const char* name : {"depth2img_given_depth", "depth2img_dpt"}) {
+        const Case c = loadCase(name);
+        for (bool diffusers : {false, true}) {
+            INFO(name << (diffusers ? " diffusers" : " ldm"));
+            Sd2Model model = Sd2Model::open(modelPath(c, diffusers));
+            GenerationRequest r = requestFor(c);
+            r.image = imageFromUint8(c.tensors.at("input.image_uint8_hwc"));
+            if (c.tensors.count("input.depth_map")) {
+                r.depth = depthFromTensor(c.tensors.at("input.depth_map"));
+            } else {
+                r.depthEstimator = kRef + "/models/depth/diffusers";  // the single file has no DPT beside it
+            }
+            const GenerationResult result = depth2img(model, r);
+            CHECK(result.stepsRun == c.meta.at("num_scheduler_steps_run").get<int>());
+            CHECK(conditioningError(result, c.tensors.at("input.depth_map_normalized_latent_res")) <= 1e-4);
+            CHECK(imageError(result, c.tensors.at("image")) <= 2e-3);
+        }
+    }
+}
+
+TEST_CASE("x4 upscale matches the reference", "[parity][pipeline]") {
+    const Case c = loadCase("x4_upscale");
+    for (bool diffusers : {false, true}) {
+        INFO((diffusers ? "diffusers" : "ldm"));
+        Sd2Model model = Sd2Model::open(modelPath(c, diffusers));
+        GenerationRequest r = requestFor(c);
+        r.image = imageFromUint8(c.tensors.at("input.low_res_image_uint8_hwc"));
+        const GenerationResult result = upscale(model, r);
+        CHECK(result.image.width == 64);
+        CHECK(imageError(result, c.tensors.at("image")) <= 2e-3);
+    }
+}
