@@ -24,6 +24,7 @@ int& exitStatus();
 void addRuntimeCommands(CLI::App& app);
 void addTokenizeCommands(CLI::App& app);
 void addModelCommands(CLI::App& app);
+void addPipelineCommands(CLI::App& app);
 void addDepthCommands(CLI::App& app);
 
 }  // namespace atelier::cli

@@ -1,5 +1,6 @@
 // `atelier-cli depth`: SD2-depth's MiDaS depth map of an image, as a 16-bit grey PNG to edit
 // elsewhere (and bring back with `depth2img --depth`) or as the estimator's raw output.
+#include "app/cli/cli_images.h"
 #include "app/cli/commands.h"
 
 #include "inference/depth_estimator.h"
@@ -32,49 +33,6 @@ struct DepthOptions {
     int size = 512;
     int rounds = 3;
 };
-
-bool endsWith(const std::string& text, const std::string& suffix) {
-    if (text.size() < suffix.size()) return false;
-    return std::equal(suffix.rbegin(), suffix.rend(), text.rbegin(),
-                      [](char a, char b) { return std::tolower((unsigned char)a) == b; });
-}
-
-// A uint8 [H, W, 3] tensor named `image` or `image_uint8_hwc`, or a file's only tensor.
-inference::Rgb8Image readImageTensor(const std::string& path) {
-    const auto file = inference::SafetensorsFile::open(path);
-    const inference::TensorInfo* info = file.find("image");
-    if (!info) info = file.find("image_uint8_hwc");
-    if (!info && file.tensors().size() == 1) info = &file.tensors().front();
-    if (!info) throw BadInput(path + ": holds no tensor named image or image_uint8_hwc");
-    if (info->dtype != inference::DType::U8 || info->shape.size() != 3 || info->shape[2] != 3 ||
-        info->shape[0] <= 0 || info->shape[1] <= 0) {
-        throw BadInput(path + ": tensor " + info->name + " must be uint8 [height, width, 3]");
-    }
-    inference::Rgb8Image image{int(info->shape[1]), int(info->shape[0]), {}};
-    const uint8_t* data = file.data(*info);
-    image.rgb.assign(data, data + info->byteSize());
-    return image;
-}
-
-inference::Rgb8Image readImage(const std::string& path) {
-    if (endsWith(path, ".safetensors")) return readImageTensor(path);
-#ifdef ATELIER_WITH_APP
-    const ImageLoadResult loaded = loadImage(QString::fromStdString(path));
-    if (!loaded.ok()) throw BadInput(loaded.error.toStdString());
-    const QImage rgb = loaded.image.convertToFormat(QImage::Format_RGB888);
-    inference::Rgb8Image image{rgb.width(), rgb.height(), {}};
-    image.rgb.resize(size_t(image.width) * image.height * 3);
-    for (int y = 0; y < image.height; ++y) {
-        std::memcpy(image.rgb.data() + size_t(y) * image.width * 3, rgb.constScanLine(y),
-                    size_t(image.width) * 3);
-    }
-    return image;
-#else
-    throw BadInput(path +
-                   ": this atelier-cli is built without Qt (ATELIER_INFERENCE_ONLY), so it "
-                   "reads images only from .safetensors (a uint8 [H, W, 3] tensor `image`)");
-#endif
-}
 
 inference::DepthEstimator loadEstimator(const DepthOptions& o) {
     try {
@@ -121,7 +79,7 @@ void runDepth(const DepthOptions& o) {
     if (!endsWith(o.out, ".png") && !endsWith(o.out, ".safetensors")) {
         throw BadInput("--out must end in .png (16-bit depth map) or .safetensors (raw depth)");
     }
-    const inference::Rgb8Image image = readImage(o.image);
+    const inference::Rgb8Image image = readRgb8(o.image);
     const inference::DepthEstimator estimator = loadEstimator(o);
     inference::FloatImage depth;
     try {

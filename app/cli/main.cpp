@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     addRuntimeCommands(app);
     addTokenizeCommands(app);
     addModelCommands(app);
+    addPipelineCommands(app);
     addDepthCommands(app);
     try {
         app.parse(argc, argv);
