@@ -204,7 +204,8 @@ private:
         pendingMaskSrc_.clear();
         pendingMaskAt_ = QPoint();
         // Names first, so that messages can name the layer.
-        layer.props.name = attrs.value(QLatin1String("name")).toString();
+        if (attrs.hasAttribute(QLatin1String("name")))
+            layer.props.name = attrs.value(QLatin1String("name")).toString();
         const QString who = QStringLiteral("layer \"%1\"").arg(layer.props.name);
         Provenance& p = layer.provenance;
         for (const QXmlStreamAttribute& a : attrs) {
