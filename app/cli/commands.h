@@ -23,5 +23,6 @@ int& exitStatus();
 
 void addRuntimeCommands(CLI::App& app);
 void addTokenizeCommands(CLI::App& app);
+void addDocumentCommands(CLI::App& app);  // only with the app (ATELIER_WITH_APP)
 
 }  // namespace atelier::cli

@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     addRuntimeCommands(app);
     addTokenizeCommands(app);
+#ifdef ATELIER_WITH_APP
+    addDocumentCommands(app);
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -10,6 +10,7 @@
 #include "app/document/zip_reader.h"
 
 #include <QByteArray>
+#include <QImage>
 #include <QString>
 #include <QStringList>
 
@@ -42,6 +43,10 @@ struct OraLoadResult {
 OraLoadResult loadOraFromBytes(const QByteArray& bytes, const QString& name,
                                const OraLimits& limits = {});
 OraLoadResult loadOra(const QString& path, const OraLimits& limits = {});
+
+// The file's own mergedimage.png (what the program that wrote it shows), straight RGBA8888;
+// null with *error set if it is missing or unreadable. Checked against limits before decoding.
+QImage readOraMergedImage(const QByteArray& bytes, QString* error, const OraLimits& limits = {});
 
 // The archive bytes; empty with *error set on failure (e.g. an encoder error).
 QByteArray encodeOra(Document& document, QString* error);

@@ -377,6 +377,29 @@ OraLoadResult loadOraFromBytes(const QByteArray& bytes, const QString& name,
     return result;
 }
 
+QImage readOraMergedImage(const QByteArray& bytes, QString* error, const OraLimits& limits) {
+    std::unique_ptr<ZipReader> zip = ZipReader::open(bytes, limits.zip, error);
+    if (!zip) return {};
+    const std::optional<QByteArray> png = zip->read(QStringLiteral("mergedimage.png"), error);
+    if (!png) return {};
+    QBuffer buffer;
+    buffer.setData(*png);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    const QSize size = reader.size();
+    if (!size.isValid() || size.width() > limits.maxSide || size.height() > limits.maxSide ||
+        qint64(size.width()) * size.height() > limits.maxCanvasPixels) {
+        *error = QStringLiteral("mergedimage.png: missing or too large a size");
+        return {};
+    }
+    QImage image;
+    if (!reader.read(&image)) {
+        *error = QStringLiteral("mergedimage.png: %1").arg(reader.errorString());
+        return {};
+    }
+    return image.convertToFormat(QImage::Format_RGBA8888);
+}
+
 OraLoadResult loadOra(const QString& path, const OraLimits& limits) {
     const QString name = QFileInfo(path).fileName();
     QFile file(path);
