@@ -12,7 +12,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <QRandomGenerator>
+
+#include <csignal>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace atelier::document;
@@ -218,4 +222,34 @@ TEST_CASE("saving replaces the file atomically and never damages the old one", "
     // No temporary files are left behind.
     QStringList left = QDir(dir.path()).entryList(QDir::Files);
     CHECK(left == QStringList{QStringLiteral("doc.ora")});
+}
+
+TEST_CASE("a save killed at any moment leaves the old or the new file, complete", "[ora][save]") {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("killed.ora"));
+    Document a(QSize(300, 200)), b(QSize(300, 200));
+    LayerPtr la = Layer::makePaint(QStringLiteral("a")), lb = Layer::makePaint(QStringLiteral("b"));
+    fillRect(*la, QRect(0, 0, 300, 200), QColor(255, 0, 0));
+    fillRect(*lb, QRect(0, 0, 300, 200), QColor(0, 0, 255));
+    a.addLayer(la);
+    b.addLayer(lb);
+    const QImage flatA = a.flatten(), flatB = b.flatten();
+    REQUIRE(saveOra(a, path).isEmpty());
+    QRandomGenerator rng(99);
+    for (int round = 0; round < 25; ++round) {
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            for (int i = 0;; ++i) saveOra(i % 2 ? a : b, path);  // until killed
+        }
+        ::usleep(useconds_t(rng.bounded(1000, 40000)));
+        ::kill(child, SIGKILL);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        OraLoadResult r = loadOra(path);
+        INFO("round " << round << ": " << r.error.toStdString());
+        REQUIRE(r.ok());
+        const QImage flat = r.document->flatten();
+        CHECK((flat == flatA || flat == flatB));
+    }
 }
