@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <type_traits>
 
 namespace atelier::document {
 namespace {
@@ -52,7 +53,8 @@ float softLight(float b, float s) {
     return b + (2.f * s - 1.f) * (d - b);
 }
 
-float separable(BlendMode mode, float b, float s) {
+template <BlendMode mode>
+inline float separable(float b, float s) {
     switch (mode) {
         case BlendMode::Multiply: return multiply(b, s);
         case BlendMode::Screen: return screen(b, s);
@@ -110,7 +112,8 @@ Rgb setSat(Rgb c, float s) {
     return c;
 }
 
-Rgb nonSeparable(BlendMode mode, Rgb b, Rgb s) {
+template <BlendMode mode>
+inline Rgb nonSeparable(Rgb b, Rgb s) {
     switch (mode) {
         case BlendMode::Hue: return setLum(setSat(s, sat(b)), lum(b));
         case BlendMode::Saturation: return setLum(setSat(b, sat(s)), lum(b));
@@ -129,45 +132,76 @@ std::optional<BlendMode> blendModeFromOra(QStringView op) {
     return std::nullopt;
 }
 
-void blendPixel(BlendMode mode, const float* src, float* dst) {
+namespace {
+
+// One pixel with the mode fixed at compile time, so spans run without a switch per pixel.
+template <BlendMode mode>
+inline void blendOne(const float* src, float* dst) {
     const float as = src[3], ab = dst[3];
-    if (mode == BlendMode::Plus) {
+    if constexpr (mode == BlendMode::Plus) {
         for (int i = 0; i < 4; ++i) dst[i] = std::min(1.f, dst[i] + src[i]);
         return;
-    }
-    if (mode == BlendMode::Normal || ab <= 0.f) {
-        // With an empty backdrop every mode reduces to source-over (B's term vanishes).
-        for (int i = 0; i < 4; ++i) dst[i] = src[i] + dst[i] * (1.f - as);
-        return;
-    }
-    if (as <= 0.f) return;
-    const float both = as * ab;
-    float blended[3];
-    if (mode >= BlendMode::Hue) {
-        const Rgb b{dst[0] / ab, dst[1] / ab, dst[2] / ab};
-        const Rgb s{src[0] / as, src[1] / as, src[2] / as};
-        const Rgb r = nonSeparable(mode, b, s);
-        blended[0] = r.r, blended[1] = r.g, blended[2] = r.b;
     } else {
-        for (int i = 0; i < 3; ++i) blended[i] = separable(mode, dst[i] / ab, src[i] / as);
+        if (mode == BlendMode::Normal || ab <= 0.f) {
+            // With an empty backdrop every mode reduces to source-over (B's term vanishes).
+            for (int i = 0; i < 4; ++i) dst[i] = src[i] + dst[i] * (1.f - as);
+            return;
+        }
+        if (as <= 0.f) return;
+        const float both = as * ab;
+        float blended[3];
+        if constexpr (mode >= BlendMode::Hue) {
+            const Rgb b{dst[0] / ab, dst[1] / ab, dst[2] / ab};
+            const Rgb s{src[0] / as, src[1] / as, src[2] / as};
+            const Rgb r = nonSeparable<mode>(b, s);
+            blended[0] = r.r, blended[1] = r.g, blended[2] = r.b;
+        } else {
+            const float ia = 1.f / ab, is = 1.f / as;
+            for (int i = 0; i < 3; ++i) blended[i] = separable<mode>(dst[i] * ia, src[i] * is);
+        }
+        for (int i = 0; i < 3; ++i)
+            dst[i] = src[i] * (1.f - ab) + dst[i] * (1.f - as) + both * blended[i];
+        dst[3] = as + ab * (1.f - as);
     }
-    for (int i = 0; i < 3; ++i)
-        dst[i] = src[i] * (1.f - ab) + dst[i] * (1.f - as) + both * blended[i];
-    dst[3] = as + ab * (1.f - as);
+}
+
+template <BlendMode mode>
+void blendSpanOf(const float* src, float* dst, int n) {
+    for (int p = 0; p < n; ++p, src += 4, dst += 4) blendOne<mode>(src, dst);
+}
+
+template <typename F>
+void withMode(BlendMode mode, F&& f) {
+    using B = BlendMode;
+    switch (mode) {
+        case B::Normal: return f(std::integral_constant<B, B::Normal>{});
+        case B::Multiply: return f(std::integral_constant<B, B::Multiply>{});
+        case B::Screen: return f(std::integral_constant<B, B::Screen>{});
+        case B::Overlay: return f(std::integral_constant<B, B::Overlay>{});
+        case B::Darken: return f(std::integral_constant<B, B::Darken>{});
+        case B::Lighten: return f(std::integral_constant<B, B::Lighten>{});
+        case B::ColorDodge: return f(std::integral_constant<B, B::ColorDodge>{});
+        case B::ColorBurn: return f(std::integral_constant<B, B::ColorBurn>{});
+        case B::HardLight: return f(std::integral_constant<B, B::HardLight>{});
+        case B::SoftLight: return f(std::integral_constant<B, B::SoftLight>{});
+        case B::Difference: return f(std::integral_constant<B, B::Difference>{});
+        case B::Exclusion: return f(std::integral_constant<B, B::Exclusion>{});
+        case B::Hue: return f(std::integral_constant<B, B::Hue>{});
+        case B::Saturation: return f(std::integral_constant<B, B::Saturation>{});
+        case B::Color: return f(std::integral_constant<B, B::Color>{});
+        case B::Luminosity: return f(std::integral_constant<B, B::Luminosity>{});
+        case B::Plus: return f(std::integral_constant<B, B::Plus>{});
+    }
+}
+
+}  // namespace
+
+void blendPixel(BlendMode mode, const float* src, float* dst) {
+    withMode(mode, [&](auto m) { blendOne<decltype(m)::value>(src, dst); });
 }
 
 void blendSpan(BlendMode mode, const float* src, float* dst, int n) {
-    if (mode == BlendMode::Normal) {
-        for (int p = 0; p < n; ++p, src += 4, dst += 4) {
-            const float k = 1.f - src[3];
-            dst[0] = src[0] + dst[0] * k;
-            dst[1] = src[1] + dst[1] * k;
-            dst[2] = src[2] + dst[2] * k;
-            dst[3] = src[3] + dst[3] * k;
-        }
-        return;
-    }
-    for (int p = 0; p < n; ++p, src += 4, dst += 4) blendPixel(mode, src, dst);
+    withMode(mode, [&](auto m) { blendSpanOf<decltype(m)::value>(src, dst, n); });
 }
 
 }  // namespace atelier::document
