@@ -129,6 +129,37 @@ std::unique_ptr<PixelEdit> Document::beginPixelEdit(const ChannelRef& target, co
     return std::make_unique<PixelEdit>(*this, target, text);
 }
 
+std::unique_ptr<Document> Document::snapshot() const {
+    auto copy = std::make_unique<Document>(size_);
+    copy->xResolution = xResolution;
+    copy->yResolution = yResolution;
+    copy->imageForeignAttributes = imageForeignAttributes;
+    QHash<const Layer*, Layer*> copies;
+    copy->root_ = root_->cloneTree(&copies);
+    copy->selection_ = selection_;
+    copy->selectionActive_ = selectionActive_;
+    copy->inpaintMask_ = inpaintMask_;
+    copy->cache_ = cache_;
+    for (const PixelEdit* edit : activeEdits_) {
+        const ChannelRef& t = edit->target();
+        ChannelRef mapped = t;
+        if (t.layer) {
+            Layer* c = copies.value(t.layer.get());
+            if (!c) continue;  // the layer is not in the tree
+            mapped.layer = c->shared_from_this();
+        }
+        TileGrid* grid = copy->channel(mapped);
+        if (!grid) continue;
+        const auto& before = edit->originalTiles();
+        for (auto it = before.cbegin(); it != before.cend(); ++it) {
+            grid->setTile(it.key(), it.value());
+            copy->cache_.remove(it.key());
+        }
+    }
+    copy->history_->setClean();
+    return copy;
+}
+
 // ---- Composite ----
 
 TilePtr Document::compositeTile(TileCoord c) {

@@ -78,6 +78,11 @@ public:
     std::unique_ptr<PixelEdit> beginPixelEdit(const ChannelRef& target, const QString& text,
                                               QString* whyNot = nullptr);
 
+    // A copy of the document as of the last completed change, for saving (or encoding on another
+    // thread): strokes still being painted are left out, so the copy is always a state the user
+    // saw. Tiles are shared copy-on-write, so the copy costs little; it has no undo history.
+    std::unique_ptr<Document> snapshot() const;
+
     // ---- The composite ----
     // The flattened tile at c, recomputed only if it was marked dirty; null = transparent.
     TilePtr compositeTile(TileCoord c);
@@ -102,6 +107,10 @@ public:
     // Memory of all tiles (layers, masks, channels, composite cache), shared tiles in full.
     qint64 bytesUsed() const;
 
+    // PixelEdit registers itself while it is open (see snapshot()).
+    void editStarted(PixelEdit* edit) { activeEdits_.insert(edit); }
+    void editFinished(PixelEdit* edit) { activeEdits_.remove(edit); }
+
     static constexpr int kMergeOpacity = 1001;
     static constexpr int kMergeName = 1002;
 
@@ -114,6 +123,7 @@ private:
     // Valid composite tiles (a null value: known transparent); marking dirty removes entries.
     QHash<TileCoord, TilePtr> cache_;
     qint64 tilesRendered_ = 0;
+    QSet<PixelEdit*> activeEdits_;
     std::unique_ptr<UndoHistory> history_;
 };
 

@@ -88,6 +88,20 @@ Layer* Layer::findById(int wanted) {
     return nullptr;
 }
 
+std::shared_ptr<Layer> Layer::cloneTree(QHash<const Layer*, Layer*>* copies) const {
+    std::shared_ptr<Layer> c(new Layer(kind_, props.name));
+    c->props = props;
+    c->selected = selected;
+    c->pixels = pixels;
+    c->mask = mask;
+    c->provenance = provenance;
+    c->foreignAttributes = foreignAttributes;
+    c->unknownCompositeOp = unknownCompositeOp;
+    if (copies) copies->insert(this, c.get());
+    for (const LayerPtr& child : children_) c->insertChild(int(c->children_.size()), child->cloneTree(copies));
+    return c;
+}
+
 int Layer::depth() const {
     int d = 0;
     for (const Layer* p = parent_; p; p = p->parent_) ++d;

@@ -5,6 +5,7 @@
 #include "app/document/blend_modes.h"
 #include "app/document/tile_grid.h"
 
+#include <QHash>
 #include <QString>
 #include <QVector>
 
@@ -86,6 +87,9 @@ public:
     // Bytes of the tiles this subtree stores.
     qint64 bytesUsed() const;
     Layer* findById(int id);
+    // A copy of this layer and its descendants (tiles shared copy-on-write, new ids). copies
+    // receives original -> copy for every layer of the subtree.
+    std::shared_ptr<Layer> cloneTree(QHash<const Layer*, Layer*>* copies = nullptr) const;
     int depth() const;
 
 private:

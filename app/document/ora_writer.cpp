@@ -233,7 +233,9 @@ QByteArray encodeOra(Document& document, QString* error) {
 
 QString saveOra(Document& document, const QString& path, const AtomicWriteOptions& options) {
     QString error;
-    const QByteArray bytes = encodeOra(document, &error);
+    // A stroke still being painted is not saved half-done: encode the last completed state.
+    const std::unique_ptr<Document> state = document.snapshot();
+    const QByteArray bytes = encodeOra(*state, &error);
     if (bytes.isEmpty()) return QStringLiteral("%1: %2").arg(path, error);
     return writeFileAtomically(path, bytes, options);
 }

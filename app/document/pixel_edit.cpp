@@ -47,7 +47,9 @@ void keepAlpha(const Tile* before, Tile& after) {
 
 PixelEdit::PixelEdit(Document& document, ChannelRef target, QString text)
     : doc_(document), target_(std::move(target)), text_(std::move(text)),
-      grid_(doc_.channel(target_)) {}
+      grid_(doc_.channel(target_)) {
+    doc_.editStarted(this);
+}
 
 PixelEdit::~PixelEdit() {
     if (!done_) cancel();
@@ -75,6 +77,7 @@ void PixelEdit::preview() { doc_.markDirty(touchedTiles()); }
 bool PixelEdit::commit() {
     if (done_) return false;
     done_ = true;
+    doc_.editFinished(this);
     const bool clip = doc_.hasSelection() && target_.kind != ChannelRef::Kind::Selection;
     const bool lockAlpha = target_.kind == ChannelRef::Kind::LayerPixels && target_.layer &&
                            target_.layer->props.lockAlpha;
@@ -108,6 +111,7 @@ bool PixelEdit::commit() {
 
 void PixelEdit::cancel() {
     done_ = true;
+    doc_.editFinished(this);
     for (auto it = before_.cbegin(); it != before_.cend(); ++it) grid_->setTile(it.key(), it.value());
     doc_.markDirty(touchedTiles());
 }

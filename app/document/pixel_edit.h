@@ -24,6 +24,9 @@ public:
     uint8_t* writablePixel(int x, int y);
     int channels() const { return grid_->channels(); }
     const TileGrid& grid() const { return *grid_; }
+    const ChannelRef& target() const { return target_; }
+    // The tiles as they were before this edit touched them (null: no tile).
+    const QHash<TileCoord, TilePtr>& originalTiles() const { return before_; }
     // Tiles written so far (dirty in the composite once committed or previewed).
     QVector<TileCoord> touchedTiles() const;
     // Marks the touched tiles dirty so the canvas can show the stroke while it is painted.

@@ -253,3 +253,28 @@ TEST_CASE("a save killed at any moment leaves the old or the new file, complete"
         CHECK((flat == flatA || flat == flatB));
     }
 }
+
+TEST_CASE("saving during a stroke saves the state before it", "[ora][save]") {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("during.ora"));
+    Document doc(QSize(64, 64));
+    LayerPtr l = Layer::makePaint(QStringLiteral("l"));
+    fillRect(*l, QRect(0, 0, 64, 64), QColor(0, 0, 255));
+    doc.addLayer(l);
+    doc.markAllDirty();
+    const QImage before = doc.flatten();
+    auto edit = doc.beginPixelEdit(ChannelRef::pixels(l), QStringLiteral("stroke"));
+    for (int x = 0; x < 64; ++x) {
+        uint8_t* p = edit->writablePixel(x, 10);
+        p[0] = 255, p[1] = 0, p[2] = 0, p[3] = 255;
+    }
+    edit->preview();  // the canvas already shows the half-painted stroke
+    CHECK(straightAt(doc.flatten(), 5, 10) == QColor(255, 0, 0));
+    REQUIRE(saveOra(doc, path).isEmpty());
+    OraLoadResult r = loadOra(path);
+    REQUIRE(r.ok());
+    CHECK(r.document->flatten() == before);
+    REQUIRE(edit->commit());
+    REQUIRE(saveOra(doc, path).isEmpty());
+    CHECK(straightAt(loadOra(path).document->flatten(), 5, 10) == QColor(255, 0, 0));
+}
