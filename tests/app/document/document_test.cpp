@@ -1,5 +1,6 @@
 // The layer tree's composite, the per-tile cache and pixel-edit transactions.
 #include "app/document/document.h"
+#include "app/document/image_document.h"
 #include "app/document/pixel_edit.h"
 
 #include "test_support.h"
@@ -191,4 +192,19 @@ TEST_CASE("an edit that changes nothing records no step; cancel restores", "[doc
         e->writablePixel(0, 0)[0] = 99;
     }  // destroyed without commit
     CHECK(l->pixels.tile({0, 0}) == before);
+}
+
+TEST_CASE("flat images open as one-layer documents, bad ones are refused", "[document]") {
+    const QString dir = QStringLiteral(ATELIER_TEST_DATA_DIR "/images/");
+    ImageDocumentResult r = openImageAsDocument(dir + QStringLiteral("red_blue_64x32.png"));
+    REQUIRE(r.ok());
+    CHECK(r.document->size() == QSize(64, 32));
+    REQUIRE(r.document->root().children().size() == 1);
+    CHECK(r.document->root().children()[0]->props.name == QLatin1String("red_blue_64x32"));
+    const QImage flat = r.document->flatten();
+    CHECK(straightAt(flat, 5, 5) == QColor(255, 0, 0));
+    CHECK(straightAt(flat, 60, 20) == QColor(0, 0, 255));
+    ImageDocumentResult bad = openImageAsDocument(dir + QStringLiteral("declares_100000x100000.png"));
+    CHECK_FALSE(bad.ok());
+    CHECK(bad.error.contains(QLatin1String("declares_100000x100000.png")));
 }

@@ -200,9 +200,12 @@ TEST_CASE("saving replaces the file atomically and never damages the old one", "
     }
     SECTION("read-only folder") {
         if (::geteuid() == 0) {
-            // root ignores folder permissions; a folder that does not exist fails the same way.
-            const QString err = saveOra(*doc, dir.filePath(QStringLiteral("missing/doc.ora")));
-            CHECK_FALSE(err.isEmpty());
+            // root ignores folder permissions; /proc refuses new files even to root.
+            const QString err = saveOra(*doc, QStringLiteral("/proc/atelier-doc.ora"));
+            CHECK(err.contains(QLatin1String("/proc/atelier-doc.ora")));
+            CHECK_FALSE(QFile::exists(QStringLiteral("/proc/atelier-doc.ora")));
+            CHECK(saveOra(*doc, dir.filePath(QStringLiteral("missing/doc.ora"))).contains(
+                QLatin1String("missing/doc.ora")));
         } else {
             REQUIRE(::chmod(QFile::encodeName(dir.path()).constData(), 0555) == 0);
             const QString err = saveOra(*doc, path);
