@@ -74,7 +74,8 @@ nlohmann::json layerJson(const Layer& l) {
     j["opacity"] = l.props.opacity;
     j["visible"] = l.props.visible;
     j["composite_op"] = document::oraCompositeOp(l.props.mode).toStdString();
-    if (!l.unknownCompositeOp.isEmpty()) j["unknown_composite_op"] = l.unknownCompositeOp.toStdString();
+    if (!l.unknownCompositeOp.isEmpty())
+        j["unknown_composite_op"] = l.unknownCompositeOp.toStdString();
     j["edit_locked"] = l.props.editLocked;
     j["alpha_preserve"] = l.props.lockAlpha;
     j["selected"] = l.selected;
@@ -175,7 +176,8 @@ void runOraInfo(const std::string& path, bool json) {
         j["image_attributes"] = other;
         j["has_inpaint_mask"] = !doc.inpaintMask().isEmpty();
         j["stack"] = layerJson(doc.root());
-        std::cout << j.dump(2) << "\n";
+        // Names come from foreign files: never let odd text abort the dump.
+        std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
         return;
     }
     std::cout << "file: " << path << "\n"
@@ -197,7 +199,8 @@ void runOraInfo(const std::string& path, bool json) {
         std::cout << "image attribute: " << a.qualifiedName.toStdString() << "=\""
                   << a.value.toStdString() << "\"\n";
     if (!doc.inpaintMask().isEmpty()) std::cout << "inpaint mask: yes\n";
-    for (const QString& s : ora.result.warnings) std::cout << "warning: " << s.toStdString() << "\n";
+    for (const QString& s : ora.result.warnings)
+        std::cout << "warning: " << s.toStdString() << "\n";
     printLayer(doc.root(), 0);
 }
 
@@ -216,18 +219,20 @@ void runFlatten(const std::string& in, const std::string& out) {
 void addDocumentCommands(CLI::App& app) {
     auto in = std::make_shared<std::string>();
     auto out = std::make_shared<std::string>();
-    CLI::App* flatten = app.add_subcommand(
-        "flatten", "Write the composite of an OpenRaster document as Atelier computes it "
-                   "(PNG, or JPEG/TIFF/WebP by the output's extension)");
+    CLI::App* flatten =
+        app.add_subcommand("flatten",
+                           "Write the composite of an OpenRaster document as Atelier computes it "
+                           "(PNG, or JPEG/TIFF/WebP by the output's extension)");
     flatten->add_option("input", *in, "The .ora document")->required();
     flatten->add_option("output", *out, "The image to write")->required();
     flatten->callback([in, out] { runFlatten(*in, *out); });
 
     auto infoPath = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
-    CLI::App* info = app.add_subcommand(
-        "ora-info", "Print an OpenRaster document's layer tree with its attributes, and how "
-                    "Atelier's composite compares with the file's own merged image");
+    CLI::App* info =
+        app.add_subcommand("ora-info",
+                           "Print an OpenRaster document's layer tree with its attributes, and how "
+                           "Atelier's composite compares with the file's own merged image");
     info->add_option("input", *infoPath, "The .ora document")->required();
     info->add_flag("--json", *json, "Print JSON");
     info->callback([infoPath, json] { runOraInfo(*infoPath, *json); });

@@ -56,18 +56,30 @@ float softLight(float b, float s) {
 template <BlendMode mode>
 inline float separable(float b, float s) {
     switch (mode) {
-        case BlendMode::Multiply: return multiply(b, s);
-        case BlendMode::Screen: return screen(b, s);
-        case BlendMode::Overlay: return hardLight(s, b);
-        case BlendMode::Darken: return std::min(b, s);
-        case BlendMode::Lighten: return std::max(b, s);
-        case BlendMode::ColorDodge: return colorDodge(b, s);
-        case BlendMode::ColorBurn: return colorBurn(b, s);
-        case BlendMode::HardLight: return hardLight(b, s);
-        case BlendMode::SoftLight: return softLight(b, s);
-        case BlendMode::Difference: return std::fabs(b - s);
-        case BlendMode::Exclusion: return b + s - 2.f * b * s;
-        default: return s;
+        case BlendMode::Multiply:
+            return multiply(b, s);
+        case BlendMode::Screen:
+            return screen(b, s);
+        case BlendMode::Overlay:
+            return hardLight(s, b);
+        case BlendMode::Darken:
+            return std::min(b, s);
+        case BlendMode::Lighten:
+            return std::max(b, s);
+        case BlendMode::ColorDodge:
+            return colorDodge(b, s);
+        case BlendMode::ColorBurn:
+            return colorBurn(b, s);
+        case BlendMode::HardLight:
+            return hardLight(b, s);
+        case BlendMode::SoftLight:
+            return softLight(b, s);
+        case BlendMode::Difference:
+            return std::fabs(b - s);
+        case BlendMode::Exclusion:
+            return b + s - 2.f * b * s;
+        default:
+            return s;
     }
 }
 
@@ -115,10 +127,14 @@ Rgb setSat(Rgb c, float s) {
 template <BlendMode mode>
 inline Rgb nonSeparable(Rgb b, Rgb s) {
     switch (mode) {
-        case BlendMode::Hue: return setLum(setSat(s, sat(b)), lum(b));
-        case BlendMode::Saturation: return setLum(setSat(b, sat(s)), lum(b));
-        case BlendMode::Color: return setLum(s, lum(b));
-        default: return setLum(b, lum(s));  // Luminosity
+        case BlendMode::Hue:
+            return setLum(setSat(s, sat(b)), lum(b));
+        case BlendMode::Saturation:
+            return setLum(setSat(b, sat(s)), lum(b));
+        case BlendMode::Color:
+            return setLum(s, lum(b));
+        default:
+            return setLum(b, lum(s));  // Luminosity
     }
 }
 
@@ -174,23 +190,40 @@ template <typename F>
 void withMode(BlendMode mode, F&& f) {
     using B = BlendMode;
     switch (mode) {
-        case B::Normal: return f(std::integral_constant<B, B::Normal>{});
-        case B::Multiply: return f(std::integral_constant<B, B::Multiply>{});
-        case B::Screen: return f(std::integral_constant<B, B::Screen>{});
-        case B::Overlay: return f(std::integral_constant<B, B::Overlay>{});
-        case B::Darken: return f(std::integral_constant<B, B::Darken>{});
-        case B::Lighten: return f(std::integral_constant<B, B::Lighten>{});
-        case B::ColorDodge: return f(std::integral_constant<B, B::ColorDodge>{});
-        case B::ColorBurn: return f(std::integral_constant<B, B::ColorBurn>{});
-        case B::HardLight: return f(std::integral_constant<B, B::HardLight>{});
-        case B::SoftLight: return f(std::integral_constant<B, B::SoftLight>{});
-        case B::Difference: return f(std::integral_constant<B, B::Difference>{});
-        case B::Exclusion: return f(std::integral_constant<B, B::Exclusion>{});
-        case B::Hue: return f(std::integral_constant<B, B::Hue>{});
-        case B::Saturation: return f(std::integral_constant<B, B::Saturation>{});
-        case B::Color: return f(std::integral_constant<B, B::Color>{});
-        case B::Luminosity: return f(std::integral_constant<B, B::Luminosity>{});
-        case B::Plus: return f(std::integral_constant<B, B::Plus>{});
+        case B::Normal:
+            return f(std::integral_constant<B, B::Normal>{});
+        case B::Multiply:
+            return f(std::integral_constant<B, B::Multiply>{});
+        case B::Screen:
+            return f(std::integral_constant<B, B::Screen>{});
+        case B::Overlay:
+            return f(std::integral_constant<B, B::Overlay>{});
+        case B::Darken:
+            return f(std::integral_constant<B, B::Darken>{});
+        case B::Lighten:
+            return f(std::integral_constant<B, B::Lighten>{});
+        case B::ColorDodge:
+            return f(std::integral_constant<B, B::ColorDodge>{});
+        case B::ColorBurn:
+            return f(std::integral_constant<B, B::ColorBurn>{});
+        case B::HardLight:
+            return f(std::integral_constant<B, B::HardLight>{});
+        case B::SoftLight:
+            return f(std::integral_constant<B, B::SoftLight>{});
+        case B::Difference:
+            return f(std::integral_constant<B, B::Difference>{});
+        case B::Exclusion:
+            return f(std::integral_constant<B, B::Exclusion>{});
+        case B::Hue:
+            return f(std::integral_constant<B, B::Hue>{});
+        case B::Saturation:
+            return f(std::integral_constant<B, B::Saturation>{});
+        case B::Color:
+            return f(std::integral_constant<B, B::Color>{});
+        case B::Luminosity:
+            return f(std::integral_constant<B, B::Luminosity>{});
+        case B::Plus:
+            return f(std::integral_constant<B, B::Plus>{});
     }
 }
 

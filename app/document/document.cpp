@@ -42,7 +42,8 @@ QVector<LayerPtr> Document::allLayers() const {
 void Document::addLayer(LayerPtr layer, Layer* parent, int index) {
     Layer* p = parent ? parent : root_.get();
     if (index < 0 || index > int(p->children().size())) index = int(p->children().size());
-    history_->push(new AddLayerCommand(*this, std::move(layer), p->shared_from_this(), index, false));
+    history_->push(
+        new AddLayerCommand(*this, std::move(layer), p->shared_from_this(), index, false));
 }
 
 void Document::removeLayer(const LayerPtr& layer) {
@@ -95,8 +96,8 @@ void Document::addLayerMask(const LayerPtr& layer) {
 
 void Document::removeLayerMask(const LayerPtr& layer) {
     if (!layer->mask) return;
-    history_->push(new LayerMaskCommand(*this, layer, std::nullopt,
-                                        QStringLiteral("Remove mask of %1").arg(layer->props.name)));
+    history_->push(new LayerMaskCommand(
+        *this, layer, std::nullopt, QStringLiteral("Remove mask of %1").arg(layer->props.name)));
 }
 
 void Document::setSelection(const TileGrid& selection, bool active, const QString& text) {
@@ -115,8 +116,8 @@ std::unique_ptr<PixelEdit> Document::beginPixelEdit(const ChannelRef& target, co
         if (whyNot) *whyNot = why;
         return std::unique_ptr<PixelEdit>();
     };
-    const bool onLayer = target.kind == ChannelRef::Kind::LayerPixels ||
-                         target.kind == ChannelRef::Kind::LayerMask;
+    const bool onLayer =
+        target.kind == ChannelRef::Kind::LayerPixels || target.kind == ChannelRef::Kind::LayerMask;
     if (onLayer) {
         if (!target.layer) return refuse(QStringLiteral("no layer to paint on"));
         if (target.layer->props.editLocked)
@@ -201,11 +202,14 @@ QImage Document::renderUncached(const QRect& area) const {
 
 TileGrid* Document::channel(const ChannelRef& ref) {
     switch (ref.kind) {
-        case ChannelRef::Kind::LayerPixels: return ref.layer ? &ref.layer->pixels : nullptr;
+        case ChannelRef::Kind::LayerPixels:
+            return ref.layer ? &ref.layer->pixels : nullptr;
         case ChannelRef::Kind::LayerMask:
             return ref.layer && ref.layer->mask ? &*ref.layer->mask : nullptr;
-        case ChannelRef::Kind::Selection: return &selection_;
-        case ChannelRef::Kind::InpaintMask: return &inpaintMask_;
+        case ChannelRef::Kind::Selection:
+            return &selection_;
+        case ChannelRef::Kind::InpaintMask:
+            return &inpaintMask_;
     }
     return nullptr;
 }

@@ -98,7 +98,8 @@ std::shared_ptr<Layer> Layer::cloneTree(QHash<const Layer*, Layer*>* copies) con
     c->foreignAttributes = foreignAttributes;
     c->unknownCompositeOp = unknownCompositeOp;
     if (copies) copies->insert(this, c.get());
-    for (const LayerPtr& child : children_) c->insertChild(int(c->children_.size()), child->cloneTree(copies));
+    for (const LayerPtr& child : children_)
+        c->insertChild(int(c->children_.size()), child->cloneTree(copies));
     return c;
 }
 

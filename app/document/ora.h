@@ -26,8 +26,9 @@ struct OraLimits {
     qint64 maxCanvasPixels = qint64(16384) * 16384;
     qint64 maxLayerPixels = qint64(16384) * 16384;  // one layer PNG, checked before decoding
     qint64 maxTotalLayerPixels = qint64(1) << 30;   // all layer PNGs together
+    qint64 maxStackXmlBytes = qint64(16) << 20;
     int maxLayers = 4096;
-    int maxDepth = 64;  // nested stacks
+    int maxDepth = 64;            // nested stacks
     int maxCoordinate = 1 << 24;  // |x|, |y| of a layer
     qint64 maxFileBytes = qint64(4) << 30;
 };

@@ -76,8 +76,9 @@ private:
         bool ok = false;
         const QString v = a.value(QLatin1String(key)).toString();
         const qlonglong n = v.trimmed().toLongLong(&ok);
-        if (!ok) return failed(QStringLiteral("stack.xml: <image %1=\"%2\"> is not a whole number")
-                                   .arg(QLatin1String(key), v));
+        if (!ok)
+            return failed(QStringLiteral("stack.xml: <image %1=\"%2\"> is not a whole number")
+                              .arg(QLatin1String(key), v));
         if (n < 1 || n > limits_.maxSide)
             return failed(QStringLiteral("stack.xml: the canvas %1 of %2 is outside 1..%3")
                               .arg(QLatin1String(key))
@@ -115,10 +116,14 @@ private:
                     warnings_ << QStringLiteral("ignored resolution %1=\"%2\"").arg(n, v);
                 continue;
             }
-            if (n == ora::kInpaintMaskSrc) inpaintSrc = v;
-            else if (n == ora::kInpaintMaskX) inpaintAt.setX(v.toInt());
-            else if (n == ora::kInpaintMaskY) inpaintAt.setY(v.toInt());
-            else doc_->imageForeignAttributes.push_back({n, v});
+            if (n == ora::kInpaintMaskSrc)
+                inpaintSrc = v;
+            else if (n == ora::kInpaintMaskX)
+                inpaintAt.setX(v.toInt());
+            else if (n == ora::kInpaintMaskY)
+                inpaintAt.setY(v.toInt());
+            else
+                doc_->imageForeignAttributes.push_back({n, v});
         }
         bool sawStack = false;
         while (r.readNextStartElement()) {
@@ -155,8 +160,8 @@ private:
                 continue;
             }
             if (++layerCount_ > limits_.maxLayers)
-                return failed(QStringLiteral("stack.xml has more than %1 layers")
-                                  .arg(limits_.maxLayers));
+                return failed(
+                    QStringLiteral("stack.xml has more than %1 layers").arg(limits_.maxLayers));
             LayerPtr layer = isStack ? Layer::makeGroup(QString()) : Layer::makePaint(QString());
             QPoint at;
             if (!readCommon(*layer, r.attributes(), isStack, &at)) return false;
@@ -189,7 +194,8 @@ private:
         bool ok = false;
         const qlonglong n = v.trimmed().toLongLong(&ok);
         if (!ok)
-            return failed(QStringLiteral("stack.xml: %1=\"%2\" is not a whole number").arg(what, v));
+            return failed(
+                QStringLiteral("stack.xml: %1=\"%2\" is not a whole number").arg(what, v));
         if (n < -limits_.maxCoordinate || n > limits_.maxCoordinate)
             return failed(QStringLiteral("stack.xml: %1=%2 is outside +-%3")
                               .arg(what)
@@ -359,7 +365,7 @@ OraLoadResult loadOraFromBytes(const QByteArray& bytes, const QString& name,
     if (!zip) return fail(QStringLiteral("not an OpenRaster file: %1").arg(why));
     const int mimeIndex = zip->indexOf(QStringLiteral("mimetype"));
     if (mimeIndex < 0) return fail(QStringLiteral("not an OpenRaster file: no mimetype entry"));
-    const std::optional<QByteArray> mime = zip->read(QStringLiteral("mimetype"), &why);
+    const std::optional<QByteArray> mime = zip->read(QStringLiteral("mimetype"), &why, 256);
     if (!mime) return fail(why);
     if (mime->trimmed() != QByteArray(ora::kMimetype.data(), ora::kMimetype.size()))
         return fail(QStringLiteral("not an OpenRaster file: its mimetype is \"%1\"")
@@ -368,7 +374,8 @@ OraLoadResult loadOraFromBytes(const QByteArray& bytes, const QString& name,
         result.warnings << QStringLiteral("mimetype is not the first entry of the archive");
     else if (!zip->isStored(0))
         result.warnings << QStringLiteral("mimetype is compressed (it should be stored)");
-    const std::optional<QByteArray> xml = zip->read(QStringLiteral("stack.xml"), &why);
+    const std::optional<QByteArray> xml =
+        zip->read(QStringLiteral("stack.xml"), &why, limits.maxStackXmlBytes);
     if (!xml) return fail(why);
     Loader loader(*zip, limits, result.warnings);
     result.document = loader.load(*xml);
@@ -409,7 +416,8 @@ OraLoadResult loadOra(const QString& path, const OraLimits& limits) {
         return result;
     }
     if (file.size() > limits.maxFileBytes) {
-        result.error = QStringLiteral("%1: is larger than %2 MiB").arg(name).arg(limits.maxFileBytes >> 20);
+        result.error =
+            QStringLiteral("%1: is larger than %2 MiB").arg(name).arg(limits.maxFileBytes >> 20);
         return result;
     }
     const QByteArray bytes = file.readAll();

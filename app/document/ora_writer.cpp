@@ -198,9 +198,11 @@ QByteArray zipMembers(const std::vector<Member>& members, QString* error) {
     if (!za) return fail(QString::fromUtf8(zip_error_strerror(&ze)));
     for (const Member& m : members) {
         // The data outlives zip_close (members is alive), so libzip need not copy it.
-        zip_source_t* src = zip_source_buffer(za, m.data.constData(), zip_uint64_t(m.data.size()), 0);
+        zip_source_t* src =
+            zip_source_buffer(za, m.data.constData(), zip_uint64_t(m.data.size()), 0);
         const QByteArray name = m.name.toUtf8();
-        const zip_int64_t idx = src ? zip_file_add(za, name.constData(), src, ZIP_FL_ENC_UTF_8) : -1;
+        const zip_int64_t idx =
+            src ? zip_file_add(za, name.constData(), src, ZIP_FL_ENC_UTF_8) : -1;
         if (idx < 0) {
             if (src) zip_source_free(src);
             return fail(QString::fromUtf8(zip_strerror(za)));

@@ -46,7 +46,9 @@ void keepAlpha(const Tile* before, Tile& after) {
 }  // namespace
 
 PixelEdit::PixelEdit(Document& document, ChannelRef target, QString text)
-    : doc_(document), target_(std::move(target)), text_(std::move(text)),
+    : doc_(document),
+      target_(std::move(target)),
+      text_(std::move(text)),
       grid_(doc_.channel(target_)) {
     doc_.editStarted(this);
 }
@@ -112,7 +114,8 @@ bool PixelEdit::commit() {
 void PixelEdit::cancel() {
     done_ = true;
     doc_.editFinished(this);
-    for (auto it = before_.cbegin(); it != before_.cend(); ++it) grid_->setTile(it.key(), it.value());
+    for (auto it = before_.cbegin(); it != before_.cend(); ++it)
+        grid_->setTile(it.key(), it.value());
     doc_.markDirty(touchedTiles());
 }
 

@@ -127,7 +127,8 @@ TileGrid grow(const TileGrid& s, int radius, const QRect& canvas) {
     if (area.isEmpty()) return TileGrid(1, 0);
     const cv::Mat in = toMat(s, area);
     cv::Mat outMat;
-    const cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * r + 1, 2 * r + 1));
+    const cv::Mat kernel =
+        cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * r + 1, 2 * r + 1));
     if (radius > 0)
         cv::dilate(in, outMat, kernel);
     else
@@ -161,9 +162,15 @@ TileGrid combine(const TileGrid& a, const TileGrid& b, Combine mode) {
             const int vb = tb ? tb->bytes[size_t(p)] : b.fill();
             int v = 0;
             switch (mode) {
-                case Combine::Add: v = std::max(va, vb); break;
-                case Combine::Subtract: v = (va * (255 - vb) + 127) / 255; break;
-                default: v = std::min(va, vb); break;
+                case Combine::Add:
+                    v = std::max(va, vb);
+                    break;
+                case Combine::Subtract:
+                    v = (va * (255 - vb) + 127) / 255;
+                    break;
+                default:
+                    v = std::min(va, vb);
+                    break;
             }
             dst->bytes[size_t(p)] = uint8_t(v);
         }

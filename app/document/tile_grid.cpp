@@ -83,15 +83,15 @@ QRect TileGrid::contentBounds() const {
                 minY = std::min(minY, y), maxY = std::max(maxY, y);
             }
         }
-        if (maxX >= 0)
-            r |= QRect(tr.x() + minX, tr.y() + minY, maxX - minX + 1, maxY - minY + 1);
+        if (maxX >= 0) r |= QRect(tr.x() + minX, tr.y() + minY, maxX - minX + 1, maxY - minY + 1);
     }
     return r;
 }
 
 qint64 TileGrid::bytesUsed() const {
     qint64 total = 0;
-    for (auto it = tiles_.cbegin(); it != tiles_.cend(); ++it) total += qint64(it.value()->byteSize());
+    for (auto it = tiles_.cbegin(); it != tiles_.cend(); ++it)
+        total += qint64(it.value()->byteSize());
     return total;
 }
 
@@ -117,7 +117,8 @@ QImage TileGrid::toImage(const QRect& area) const {
         if (!t) continue;
         const QRect part = c.pixelRect() & area;
         for (int y = part.top(); y <= part.bottom(); ++y) {
-            const uint8_t* src = t->row(y - c.y * kTileSize) + (part.left() - c.x * kTileSize) * channels_;
+            const uint8_t* src =
+                t->row(y - c.y * kTileSize) + (part.left() - c.x * kTileSize) * channels_;
             uint8_t* dst = image.scanLine(y - area.top()) + (part.left() - area.left()) * channels_;
             std::memcpy(dst, src, size_t(part.width()) * channels_);
         }
@@ -136,7 +137,8 @@ void TileGrid::writeImage(const QImage& source, QPoint topLeft) {
         for (int y = part.top(); y <= part.bottom(); ++y) {
             const uint8_t* src =
                 image.constScanLine(y - area.top()) + (part.left() - area.left()) * channels_;
-            uint8_t* dst = t->row(y - c.y * kTileSize) + (part.left() - c.x * kTileSize) * channels_;
+            uint8_t* dst =
+                t->row(y - c.y * kTileSize) + (part.left() - c.x * kTileSize) * channels_;
             std::memcpy(dst, src, size_t(part.width()) * channels_);
         }
         if (tileIsFill(*t)) tiles_.remove(c);

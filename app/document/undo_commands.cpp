@@ -47,8 +47,14 @@ void PixelEditCommand::undo() {
 }
 
 qint64 PixelEditCommand::bytes() const {
+    // What only this step keeps alive: tiles the channel does not hold right now.
+    TileGrid* grid = doc_.channel(target_);
     qint64 total = 0;
-    for (const TileChange& ch : changes_) total += tileBytes(ch.first) + tileBytes(ch.second);
+    for (auto it = changes_.cbegin(); it != changes_.cend(); ++it) {
+        const TilePtr now = grid ? grid->tile(it.key()) : nullptr;
+        if (it.value().first != now) total += tileBytes(it.value().first);
+        if (it.value().second != now) total += tileBytes(it.value().second);
+    }
     return total;
 }
 
@@ -76,12 +82,14 @@ void AddLayerCommand::take() {
 
 void AddLayerCommand::redo() { remove_ ? take() : insert(); }
 void AddLayerCommand::undo() { remove_ ? insert() : take(); }
-qint64 AddLayerCommand::bytes() const { return layer_->bytesUsed(); }
+qint64 AddLayerCommand::bytes() const {
+    // Only a layer out of the tree (removed, or its addition undone) is kept alive by this step.
+    return layer_->parent() ? 0 : layer_->bytesUsed();
+}
 
 // ---- MoveLayerCommand ----
 
-MoveLayerCommand::MoveLayerCommand(Document& doc, LayerPtr layer, LayerPtr newParent,
-                                   int newIndex)
+MoveLayerCommand::MoveLayerCommand(Document& doc, LayerPtr layer, LayerPtr newParent, int newIndex)
     : DocumentCommand(QStringLiteral("Move layer %1").arg(layer->props.name)),
       doc_(doc),
       layer_(std::move(layer)),
@@ -104,8 +112,8 @@ void MoveLayerCommand::undo() {
 
 // ---- LayerPropertiesCommand ----
 
-LayerPropertiesCommand::LayerPropertiesCommand(Document& doc, LayerPtr layer,
-                                               LayerProperties after, int mergeKey)
+LayerPropertiesCommand::LayerPropertiesCommand(Document& doc, LayerPtr layer, LayerProperties after,
+                                               int mergeKey)
     : DocumentCommand(QStringLiteral("Layer properties of %1").arg(layer->props.name)),
       doc_(doc),
       layer_(std::move(layer)),

@@ -2,6 +2,8 @@
 
 #include <zip.h>
 
+#include <algorithm>
+
 namespace atelier::document {
 
 struct ZipReader::Impl {
@@ -25,7 +27,8 @@ std::unique_ptr<ZipReader> ZipReader::open(QByteArray data, const ZipLimits& lim
     zip_error_t ze;
     zip_error_init(&ze);
     const QByteArray& bytes = reader->impl_->data;
-    zip_source_t* src = zip_source_buffer_create(bytes.constData(), zip_uint64_t(bytes.size()), 0, &ze);
+    zip_source_t* src =
+        zip_source_buffer_create(bytes.constData(), zip_uint64_t(bytes.size()), 0, &ze);
     if (!src) {
         *error = QStringLiteral("cannot read the archive (%1)").arg(libzipError(&ze));
         zip_error_fini(&ze);
@@ -64,7 +67,9 @@ bool ZipReader::isStored(int index) const {
     return (st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method == ZIP_CM_STORE;
 }
 
-std::optional<QByteArray> ZipReader::read(const QString& name, QString* error) {
+std::optional<QByteArray> ZipReader::read(const QString& name, QString* error, qint64 maxBytes) {
+    const qint64 cap =
+        maxBytes >= 0 ? std::min(maxBytes, limits_.maxEntryBytes) : limits_.maxEntryBytes;
     const int index = indexOf(name);
     if (index < 0) {
         *error = QStringLiteral("%1: no such member in the archive").arg(name);
@@ -88,9 +93,13 @@ std::optional<QByteArray> ZipReader::read(const QString& name, QString* error) {
             return std::nullopt;
         }
         if (got == 0) break;
-        if (out.size() + got > limits_.maxEntryBytes) {
-            *error = QStringLiteral("%1: decompresses to more than %2 MiB").arg(name).arg(
-                limits_.maxEntryBytes >> 20);
+        if (out.size() + got > cap) {
+            *error =
+                cap >= (1 << 20)
+                    ? QStringLiteral("%1: decompresses to more than %2 MiB")
+                          .arg(name)
+                          .arg(cap >> 20)
+                    : QStringLiteral("%1: decompresses to more than %2 bytes").arg(name).arg(cap);
             zip_fclose(f);
             return std::nullopt;
         }

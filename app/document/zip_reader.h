@@ -29,7 +29,8 @@ public:
     int indexOf(const QString& name) const { return int(names_.indexOf(name)); }
     bool isStored(int index) const;  // no compression
     // The member's bytes, decompressed under the caps; nullopt with *error naming the member.
-    std::optional<QByteArray> read(const QString& name, QString* error);
+    // maxBytes (if >= 0) tightens the per-member cap for this read.
+    std::optional<QByteArray> read(const QString& name, QString* error, qint64 maxBytes = -1);
     qint64 bytesRead() const { return totalRead_; }
 
 private:

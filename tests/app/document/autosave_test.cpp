@@ -22,7 +22,8 @@ TEST_CASE("an autosaved document is listed and restored", "[autosave]") {
     fillRect(*l, QRect(4, 4, 20, 20), QColor(50, 60, 70));
     doc.addLayer(l);
     const QString id = AutosaveStore::newId();
-    REQUIRE(store.save(doc, id, QStringLiteral("/home/me/art.ora"), QStringLiteral("art")).isEmpty());
+    REQUIRE(
+        store.save(doc, id, QStringLiteral("/home/me/art.ora"), QStringLiteral("art")).isEmpty());
     CHECK_FALSE(doc.history().isClean());  // an autosave is not a save
 
     // "Next start": a new store on the same folder.

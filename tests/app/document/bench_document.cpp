@@ -38,7 +38,9 @@ struct CpuClock {
 namespace {
 
 template <typename D>
-double ms(D d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(D d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -66,7 +68,7 @@ TilePtr solidTile(QRandomGenerator& rng) {
 std::unique_ptr<Document> fullDocument(QSize size, bool mixedModes) {
     auto doc = std::make_unique<Document>(size);
     QRandomGenerator rng(42);
-    const BlendMode modes[] = {BlendMode::Normal, BlendMode::Multiply, BlendMode::Screen,
+    const BlendMode modes[] = {BlendMode::Normal,  BlendMode::Multiply,  BlendMode::Screen,
                                BlendMode::Overlay, BlendMode::SoftLight, BlendMode::Color};
     for (int i = 0; i < 20; ++i) {
         LayerPtr l = Layer::makePaint(QStringLiteral("layer %1").arg(i));
@@ -101,17 +103,20 @@ void benchRecomposite(int rounds) {
         std::vector<double> aligned, unaligned;
         for (int i = 0; i < rounds; ++i) {
             for (bool isAligned : {true, false}) {
-                const QRect r = isAligned ? QRect(1024, 1024, 256, 256) : QRect(1000, 1100, 256, 256);
+                const QRect r =
+                    isAligned ? QRect(1024, 1024, 256, 256) : QRect(1000, 1100, 256, 256);
                 strokeOver(*doc, target, r, uint8_t(i * 7));
                 const auto s = CpuClock::now();
                 doc->composite(r);
                 (isAligned ? aligned : unaligned).push_back(ms(CpuClock::now() - s));
             }
         }
-        std::printf("recomposite 4096x4096, 20 layers, %s: full %.0f ms (4096 tiles); dirty "
-                    "256x256 aligned (16 tiles) %.2f ms, unaligned (25 tiles) %.2f ms (CPU ms, median of %d)\n",
-                    mixed ? "mixed modes" : "all svg:src-over", full, median(aligned),
-                    median(unaligned), rounds);
+        std::printf(
+            "recomposite 4096x4096, 20 layers, %s: full %.0f ms (4096 tiles); dirty "
+            "256x256 aligned (16 tiles) %.2f ms, unaligned (25 tiles) %.2f ms (CPU ms, median of "
+            "%d)\n",
+            mixed ? "mixed modes" : "all svg:src-over", full, median(aligned), median(unaligned),
+            rounds);
     }
 }
 
@@ -135,10 +140,11 @@ void benchMemory() {
     const qint64 withCache = doc->bytesUsed();
     const qint64 rssAfter = rssBytes();
     const double dense = 8192.0 * 8192 * 4 * 20;
-    std::printf("memory 8192x8192, 20 layers with 5 blobs of 200x200 each: tiles %.1f MiB, "
-                "+ composite cache %.1f MiB, process RSS +%.1f MiB (dense layers would be %.0f MiB)\n",
-                tiles / 1048576.0, (withCache - tiles) / 1048576.0,
-                (rssAfter - rssBefore) / 1048576.0, dense / 1048576.0);
+    std::printf(
+        "memory 8192x8192, 20 layers with 5 blobs of 200x200 each: tiles %.1f MiB, "
+        "+ composite cache %.1f MiB, process RSS +%.1f MiB (dense layers would be %.0f MiB)\n",
+        tiles / 1048576.0, (withCache - tiles) / 1048576.0, (rssAfter - rssBefore) / 1048576.0,
+        dense / 1048576.0);
 }
 
 void benchOra() {
@@ -167,10 +173,11 @@ void benchOra() {
     t0 = Clock::now();
     OraLoadResult r = loadOra(path);
     const double load = ms(Clock::now() - t0);
-    std::printf(".ora 2048x2048, 20 layers of 1024x1024 content: encode %.0f ms, save (encode + "
-                "fsync + rename) %.0f ms, load %.0f ms, file %.1f MiB%s\n",
-                encode, save, load, bytes.size() / 1048576.0,
-                (r.ok() && saveError.isEmpty()) ? "" : " (FAILED)");
+    std::printf(
+        ".ora 2048x2048, 20 layers of 1024x1024 content: encode %.0f ms, save (encode + "
+        "fsync + rename) %.0f ms, load %.0f ms, file %.1f MiB%s\n",
+        encode, save, load, bytes.size() / 1048576.0,
+        (r.ok() && saveError.isEmpty()) ? "" : " (FAILED)");
 }
 
 }  // namespace

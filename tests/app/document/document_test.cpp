@@ -93,8 +93,9 @@ TEST_CASE("recompositing dirty tiles equals compositing everything", "[document]
         for (int k = 0; k < 5; ++k) {
             const QRect r(rng.bounded(-40, 280), rng.bounded(-40, 180), rng.bounded(1, 90),
                           rng.bounded(1, 90));
-            fillRect(*l, r, QColor(rng.bounded(256), rng.bounded(256), rng.bounded(256),
-                                   rng.bounded(256)));
+            fillRect(
+                *l, r,
+                QColor(rng.bounded(256), rng.bounded(256), rng.bounded(256), rng.bounded(256)));
         }
         doc.setBlendMode(l, BlendMode(rng.bounded(kBlendModeCount)));
         doc.setOpacity(l, float(rng.bounded(100)) / 100.f);
@@ -204,7 +205,8 @@ TEST_CASE("flat images open as one-layer documents, bad ones are refused", "[doc
     const QImage flat = r.document->flatten();
     CHECK(straightAt(flat, 5, 5) == QColor(255, 0, 0));
     CHECK(straightAt(flat, 60, 20) == QColor(0, 0, 255));
-    ImageDocumentResult bad = openImageAsDocument(dir + QStringLiteral("declares_100000x100000.png"));
+    ImageDocumentResult bad =
+        openImageAsDocument(dir + QStringLiteral("declares_100000x100000.png"));
     CHECK_FALSE(bad.ok());
     CHECK(bad.error.contains(QLatin1String("declares_100000x100000.png")));
 }

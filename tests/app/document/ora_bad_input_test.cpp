@@ -25,7 +25,8 @@ QByteArray oraWith(const QByteArray& xml, std::vector<ZipEntry> more = {}) {
     return makeZip(entries);
 }
 
-QByteArray oneLayer(const QByteArray& layerAttrs, const QByteArray& imageAttrs = "w=\"8\" h=\"8\"") {
+QByteArray oneLayer(const QByteArray& layerAttrs,
+                    const QByteArray& imageAttrs = "w=\"8\" h=\"8\"") {
     return oraWith("<image " + imageAttrs + "><stack><layer " + layerAttrs + "/></stack></image>",
                    {{QStringLiteral("data/a.png"), solidPng(4, 4, Qt::red)}});
 }
@@ -46,17 +47,16 @@ TEST_CASE("path traversal names are refused and nothing is extracted", "[ora][ba
     for (const char* src : {"../x.png", "/etc/passwd", "C:\\x.png", "data\\a.png", "data/../../x",
                             "data//a.png", "c:/x.png"}) {
         INFO(src);
-        const QByteArray ora =
-            oraWith("<image w=\"8\" h=\"8\"><stack><layer src=\"" + QByteArray(src) +
-                        "\"/></stack></image>",
-                    {{QString::fromLatin1(src), solidPng(4, 4, Qt::red)}});
+        const QByteArray ora = oraWith("<image w=\"8\" h=\"8\"><stack><layer src=\"" +
+                                           QByteArray(src) + "\"/></stack></image>",
+                                       {{QString::fromLatin1(src), solidPng(4, 4, Qt::red)}});
         CHECK(errorOf(ora).contains(QLatin1String("not a plain name")));
     }
     // An archive full of hostile member names that stack.xml does not use still loads, and
     // nothing appears on disk: members are only ever read by exact name.
-    const QByteArray ora = oraWith("<image w=\"8\" h=\"8\"><stack/></image>",
-                                   {{QStringLiteral("../evil.txt"), "x"},
-                                    {QStringLiteral("/tmp/atelier-evil.txt"), "x"}});
+    const QByteArray ora = oraWith(
+        "<image w=\"8\" h=\"8\"><stack/></image>",
+        {{QStringLiteral("../evil.txt"), "x"}, {QStringLiteral("/tmp/atelier-evil.txt"), "x"}});
     CHECK(loadOraFromBytes(ora, kName).ok());
     CHECK(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
     CHECK_FALSE(QFile::exists(QStringLiteral("/tmp/atelier-evil.txt")));
@@ -69,9 +69,10 @@ TEST_CASE("zip bombs stop at the caps while decompressing", "[ora][bad]") {
     limits.zip.maxTotalBytes = 3 << 20;
     SECTION("one member inflating past the per-member cap") {
         const QByteArray zeros(8 << 20, '\0');  // deflates to a few KB
-        const QByteArray ora = oraWith("<image w=\"8\" h=\"8\"><stack><layer src=\"data/a.png\"/>"
-                                       "</stack></image>",
-                                       {{QStringLiteral("data/a.png"), zeros}});
+        const QByteArray ora = oraWith(
+            "<image w=\"8\" h=\"8\"><stack><layer src=\"data/a.png\"/>"
+            "</stack></image>",
+            {{QStringLiteral("data/a.png"), zeros}});
         CHECK(ora.size() < 100000);
         CHECK(errorOf(ora, limits).contains(QLatin1String("decompresses to more than 1 MiB")));
     }
@@ -104,9 +105,10 @@ TEST_CASE("zip bombs stop at the caps while decompressing", "[ora][bad]") {
     SECTION("sizes in the headers that lie") {
         // 8 MiB of zeros whose headers claim 1 byte: libzip inflates the whole stream, and the
         // cap counts what comes out, not what the headers say.
-        QByteArray ora = oraWith("<image w=\"8\" h=\"8\"><stack><layer src=\"data/a.png\"/>"
-                                 "</stack></image>",
-                                 {{QStringLiteral("data/a.png"), QByteArray(8 << 20, '\0')}});
+        QByteArray ora = oraWith(
+            "<image w=\"8\" h=\"8\"><stack><layer src=\"data/a.png\"/>"
+            "</stack></image>",
+            {{QStringLiteral("data/a.png"), QByteArray(8 << 20, '\0')}});
         const int local = ora.indexOf("data/a.png") - 30;
         REQUIRE(ora.mid(local, 4) == QByteArray("PK\x03\x04"));
         ora[local + 22] = 1, ora[local + 23] = 0, ora[local + 24] = 0, ora[local + 25] = 0;
@@ -125,9 +127,9 @@ TEST_CASE("huge declared sizes are refused before allocating", "[ora][bad]") {
     // A layer PNG whose header declares 100000 x 100000 (the image_io test file).
     QFile big(QStringLiteral(ATELIER_TEST_DATA_DIR "/images/declares_100000x100000.png"));
     REQUIRE(big.open(QIODevice::ReadOnly));
-    const QByteArray ora = oraWith(
-        "<image w=\"8\" h=\"8\"><stack><layer src=\"data/big.png\"/></stack></image>",
-        {{QStringLiteral("data/big.png"), big.readAll(), true}});
+    const QByteArray ora =
+        oraWith("<image w=\"8\" h=\"8\"><stack><layer src=\"data/big.png\"/></stack></image>",
+                {{QStringLiteral("data/big.png"), big.readAll(), true}});
     CHECK(errorOf(ora).contains(QLatin1String("100000 x 100000")));
     // Many layers that are each allowed but too many together.
     OraLimits limits;
@@ -185,35 +187,42 @@ TEST_CASE("hostile stack.xml is refused or clamped, consistently", "[ora][bad]")
         for (const char* v : {"2147483647", "-2147483648", "2147483648", "99999999999999999999",
                               "1e9", "16777217"}) {
             INFO(v);
-            CHECK_FALSE(errorOf(oneLayer("src=\"data/a.png\" x=\"" + QByteArray(v) + "\"")).isEmpty());
+            CHECK_FALSE(
+                errorOf(oneLayer("src=\"data/a.png\" x=\"" + QByteArray(v) + "\"")).isEmpty());
         }
         CHECK(errorOf(oneLayer("src=\"data/a.png\" x=\"0\"")).isEmpty());
         CHECK(errorOf(oneLayer("src=\"data/a.png\" y=\"-16777216\"")).isEmpty());
     }
     SECTION("unknown composite ops fall back to src-over with a warning") {
-        OraLoadResult r = loadOraFromBytes(oneLayer("src=\"data/a.png\" composite-op=\"foo:bar\""), kName);
+        OraLoadResult r =
+            loadOraFromBytes(oneLayer("src=\"data/a.png\" composite-op=\"foo:bar\""), kName);
         REQUIRE(r.ok());
         CHECK(r.document->root().children().front()->props.mode == BlendMode::Normal);
         CHECK(r.warnings.size() == 1);
     }
     SECTION("a layer whose PNG is missing or not an image") {
-        CHECK(errorOf(oneLayer("src=\"data/missing.png\"")).contains(QLatin1String("no such member")));
-        CHECK(errorOf(oraWith("<image w=\"8\" h=\"8\"><stack><layer src=\"data/a.png\"/></stack></image>",
-                              {{QStringLiteral("data/a.png"), "not a png"}}))
-                  .contains(QLatin1String("not an image")));
+        CHECK(errorOf(oneLayer("src=\"data/missing.png\""))
+                  .contains(QLatin1String("no such member")));
+        CHECK(
+            errorOf(
+                oraWith("<image w=\"8\" h=\"8\"><stack><layer src=\"data/a.png\"/></stack></image>",
+                        {{QStringLiteral("data/a.png"), "not a png"}}))
+                .contains(QLatin1String("not an image")));
     }
 }
 
 TEST_CASE("mimetype missing, wrong or not first", "[ora][bad]") {
     const QByteArray xml = "<image w=\"8\" h=\"8\"><stack/></image>";
-    CHECK(errorOf(makeZip({{QStringLiteral("stack.xml"), xml}})).contains(QLatin1String("no mimetype")));
+    CHECK(errorOf(makeZip({{QStringLiteral("stack.xml"), xml}}))
+              .contains(QLatin1String("no mimetype")));
     CHECK(errorOf(makeZip({{QStringLiteral("mimetype"), "image/png", true},
                            {QStringLiteral("stack.xml"), xml}}))
               .contains(QLatin1String("image/png")));
     // The content is what matters; a misplaced or compressed mimetype is repaired with a warning.
-    OraLoadResult r = loadOraFromBytes(makeZip({{QStringLiteral("stack.xml"), xml},
-                                                {QStringLiteral("mimetype"), "image/openraster", true}}),
-                                       kName);
+    OraLoadResult r =
+        loadOraFromBytes(makeZip({{QStringLiteral("stack.xml"), xml},
+                                  {QStringLiteral("mimetype"), "image/openraster", true}}),
+                         kName);
     REQUIRE(r.ok());
     CHECK(r.warnings.join(QString()).contains(QLatin1String("not the first")));
     r = loadOraFromBytes(makeZip({{QStringLiteral("mimetype"), "image/openraster", false},

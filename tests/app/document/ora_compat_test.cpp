@@ -67,7 +67,8 @@ TEST_CASE("a document written like GIMP's exporter flattens to its merged image"
     const QByteArray xml =
         "<?xml version='1.0' encoding='UTF-8'?>\n"
         "<image w=\"96\" h=\"64\"><stack>"
-        "<stack name=\"Group\" opacity=\"0.5\" visibility=\"visible\" composite-op=\"svg:src-over\">"
+        "<stack name=\"Group\" opacity=\"0.5\" visibility=\"visible\" "
+        "composite-op=\"svg:src-over\">"
         "<layer src=\"data/000-000.png\" name=\"Green\" x=\"0\" y=\"48\" opacity=\"1.0\" "
         "visibility=\"visible\" composite-op=\"svg:screen\" /></stack>"
         "<layer src=\"data/001.png\" name=\"Ghost\" x=\"0\" y=\"0\" opacity=\"1.0\" "
@@ -105,7 +106,8 @@ TEST_CASE("a document written like GIMP's exporter flattens to its merged image"
     CHECK(r.warnings.isEmpty());
 }
 
-TEST_CASE("a document written like Krita's exporter flattens to its merged image", "[ora][compat]") {
+TEST_CASE("a document written like Krita's exporter flattens to its merged image",
+          "[ora][compat]") {
     // Krita: a root <stack> with layer info and isolation, full-canvas layer PNGs without x/y,
     // opacity as n/255, edit-locked / selected flags, adjustment layers as <filter>,
     // a 16-bit layer PNG (16-bit images), deflated members after a stored mimetype.
@@ -137,9 +139,11 @@ TEST_CASE("a document written like Krita's exporter flattens to its merged image
         {QStringLiteral("stack.xml"), xml, false},
         {QStringLiteral("data/layer1.png"), rectPng(canvas, QRect(0, 0, 96, 64), Qt::white), false},
         {QStringLiteral("data/layer2.png"), rectPng(canvas, QRect(16, 8, 40, 40), Qt::red), false},
-        {QStringLiteral("data/layer3.png"), rectPng(canvas, QRect(40, 24, 40, 32), Qt::blue, true), false},
+        {QStringLiteral("data/layer3.png"), rectPng(canvas, QRect(40, 24, 40, 32), Qt::blue, true),
+         false},
         {QStringLiteral("data/layer4.png"), rectPng(canvas, QRect(0, 0, 96, 64), Qt::green), false},
-        {QStringLiteral("data/layer5.png"), rectPng(canvas, QRect(0, 48, 16, 16), Qt::green), false},
+        {QStringLiteral("data/layer5.png"), rectPng(canvas, QRect(0, 48, 16, 16), Qt::green),
+         false},
         {QStringLiteral("mergedimage.png"), pngOf(expectedMerged()), false},
         {QStringLiteral("Thumbnails/thumbnail.png"), pngOf(expectedMerged()), false},
     });
@@ -182,10 +186,13 @@ TEST_CASE("a document written like MyPaint flattens to its merged image", "[ora]
     const QByteArray ora = makeZip({
         {QStringLiteral("mimetype"), "image/openraster", true},
         {QStringLiteral("data/background_tile.png"), solidPng(64, 64, Qt::white), false},
-        {QStringLiteral("data/background.png"), rectPng(QSize(96, 64), QRect(0, 0, 96, 64), Qt::white), false},
+        {QStringLiteral("data/background.png"),
+         rectPng(QSize(96, 64), QRect(0, 0, 96, 64), Qt::white), false},
         {QStringLiteral("data/layer001.png"), rectPng(tiles, QRect(16, 8, 40, 40), Qt::red), false},
-        {QStringLiteral("data/layer002.png"), rectPng(tiles, QRect(40, 24, 40, 32), Qt::blue), false},
-        {QStringLiteral("data/layer003.png"), rectPng(tiles, QRect(0, 0, 128, 64), Qt::green), false},
+        {QStringLiteral("data/layer002.png"), rectPng(tiles, QRect(40, 24, 40, 32), Qt::blue),
+         false},
+        {QStringLiteral("data/layer003.png"), rectPng(tiles, QRect(0, 0, 128, 64), Qt::green),
+         false},
         {QStringLiteral("data/layer004.png"), green, false},
         {QStringLiteral("stack.xml"), xml, false},
         {QStringLiteral("mergedimage.png"), pngOf(expectedMerged()), false},

@@ -14,10 +14,10 @@
 
 #include <QRandomGenerator>
 
-#include <csignal>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 using namespace atelier::document;
 using namespace atelier::document::test;
@@ -66,7 +66,8 @@ std::unique_ptr<Document> sampleDocument() {
     p.editLocked = true;
     doc->setLayerProperties(bg, p);
     bg->selected = true;
-    doc->imageForeignAttributes.push_back({QStringLiteral("mypaint:frame"), QStringLiteral("0 0 1 1")});
+    doc->imageForeignAttributes.push_back(
+        {QStringLiteral("mypaint:frame"), QStringLiteral("0 0 1 1")});
     return doc;
 }
 
@@ -85,7 +86,8 @@ void checkSameTree(const Layer& a, const Layer& b) {
         if (!m.isEmpty()) CHECK(a.mask->toImage(m) == b.mask->toImage(m));
     }
     REQUIRE(a.children().size() == b.children().size());
-    for (size_t i = 0; i < a.children().size(); ++i) checkSameTree(*a.children()[i], *b.children()[i]);
+    for (size_t i = 0; i < a.children().size(); ++i)
+        checkSameTree(*a.children()[i], *b.children()[i]);
 }
 
 }  // namespace
@@ -111,7 +113,8 @@ TEST_CASE("an .ora saved by Atelier loads back identically", "[ora]") {
     auto z1 = ZipReader::open(bytes, {}, &e2);
     auto z2 = ZipReader::open(again, {}, &e2);
     REQUIRE((z1 && z2));
-    CHECK(*z1->read(QStringLiteral("stack.xml"), &e2) == *z2->read(QStringLiteral("stack.xml"), &e2));
+    CHECK(*z1->read(QStringLiteral("stack.xml"), &e2) ==
+          *z2->read(QStringLiteral("stack.xml"), &e2));
 }
 
 TEST_CASE("the archive has the layout OpenRaster readers expect", "[ora]") {
@@ -135,7 +138,8 @@ TEST_CASE("the archive has the layout OpenRaster readers expect", "[ora]") {
     const QByteArray xml = *zip->read(QStringLiteral("stack.xml"), &error);
     CHECK(xml.contains("xmlns:atelier=\""));
     CHECK(xml.contains("atelier:seed=\"4242424242\""));
-    CHECK(xml.contains("atelier:prompt=\"a lighthouse at dusk, &quot;oil&quot; &lt;painting&gt;\""));
+    CHECK(
+        xml.contains("atelier:prompt=\"a lighthouse at dusk, &quot;oil&quot; &lt;painting&gt;\""));
     CHECK(xml.contains("composite-op=\"svg:multiply\""));
     CHECK(xml.contains("visibility=\"hidden\""));
     CHECK(xml.contains("krita:something=\"kept\""));
@@ -204,8 +208,8 @@ TEST_CASE("saving replaces the file atomically and never damages the old one", "
             const QString err = saveOra(*doc, QStringLiteral("/proc/atelier-doc.ora"));
             CHECK(err.contains(QLatin1String("/proc/atelier-doc.ora")));
             CHECK_FALSE(QFile::exists(QStringLiteral("/proc/atelier-doc.ora")));
-            CHECK(saveOra(*doc, dir.filePath(QStringLiteral("missing/doc.ora"))).contains(
-                QLatin1String("missing/doc.ora")));
+            CHECK(saveOra(*doc, dir.filePath(QStringLiteral("missing/doc.ora")))
+                      .contains(QLatin1String("missing/doc.ora")));
         } else {
             REQUIRE(::chmod(QFile::encodeName(dir.path()).constData(), 0555) == 0);
             const QString err = saveOra(*doc, path);

@@ -33,8 +33,8 @@ TEST_CASE("rectangles, ellipses and polygons select their insides", "[selection]
     CHECK(selectedPixels(r, kCanvas) == 30 * 40);
 
     const TileGrid e = selection::ellipse(QRectF(50, 50, 100, 60));
-    CHECK(at(e, 100, 80) == 255);   // centre
-    CHECK(at(e, 52, 52) == 0);      // bounding box corner
+    CHECK(at(e, 100, 80) == 255);  // centre
+    CHECK(at(e, 52, 52) == 0);     // bounding box corner
     // Area of the ellipse: pi * 50 * 30 = 4712, within a pixel's rim.
     CHECK(std::abs(selectedPixels(e, kCanvas) - 4712) < 160);
     // Anti-aliased: some edge pixels are partly selected.
@@ -42,7 +42,8 @@ TEST_CASE("rectangles, ellipses and polygons select their insides", "[selection]
     for (int x = 50; x < 60; ++x) soft |= at(e, x, 80) > 0 && at(e, x, 80) < 255;
     CHECK(soft);
 
-    const TileGrid tri = selection::polygon(QPolygonF({QPointF(0, 0), QPointF(100, 0), QPointF(0, 100)}), false);
+    const TileGrid tri =
+        selection::polygon(QPolygonF({QPointF(0, 0), QPointF(100, 0), QPointF(0, 100)}), false);
     CHECK(at(tri, 10, 10) == 255);
     CHECK(at(tri, 90, 90) == 0);
     CHECK(std::abs(selectedPixels(tri, kCanvas) - 5000) < 120);
@@ -79,7 +80,7 @@ TEST_CASE("grow, shrink and feather change the edge", "[selection]") {
     CHECK(selectedPixels(shrunk, kCanvas) == 30 * 30);
 
     const TileGrid soft = selection::feather(r, 8, kCanvas);
-    CHECK(at(soft, 70, 70) == 255);  // deep inside
+    CHECK(at(soft, 70, 70) == 255);                // deep inside
     CHECK(std::abs(at(soft, 50, 70) - 128) < 20);  // on the edge: about half
     CHECK(at(soft, 40, 70) < 30);
     CHECK(at(soft, 40, 70) > 0);
@@ -90,7 +91,8 @@ TEST_CASE("selection changes are undo steps", "[selection]") {
     CHECK_FALSE(doc.hasSelection());
     doc.setSelection(selection::rectangle(QRect(0, 0, 10, 10)), true, QStringLiteral("Select"));
     CHECK(doc.hasSelection());
-    doc.setSelection(selection::invert(doc.selection(), doc.bounds()), true, QStringLiteral("Invert"));
+    doc.setSelection(selection::invert(doc.selection(), doc.bounds()), true,
+                     QStringLiteral("Invert"));
     CHECK(at(doc.selection(), 5, 5) == 0);
     doc.history().undo();
     CHECK(at(doc.selection(), 5, 5) == 255);

@@ -19,7 +19,8 @@ QByteArray makeZip(const std::vector<ZipEntry>& entries) {
     zip_t* za = zip_open_from_source(out, ZIP_TRUNCATE, &ze);
     if (!za) throw std::runtime_error("zip_open_from_source failed");
     for (const ZipEntry& e : entries) {
-        zip_source_t* src = zip_source_buffer(za, e.data.constData(), zip_uint64_t(e.data.size()), 0);
+        zip_source_t* src =
+            zip_source_buffer(za, e.data.constData(), zip_uint64_t(e.data.size()), 0);
         const zip_int64_t idx =
             zip_file_add(za, e.name.toUtf8().constData(), src, ZIP_FL_ENC_UTF_8);
         if (idx < 0) throw std::runtime_error(zip_strerror(za));

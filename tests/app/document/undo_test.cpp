@@ -18,9 +18,8 @@ namespace {
 
 void hashGrid(QCryptographicHash& h, const TileGrid& g) {
     QVector<TileCoord> coords = g.tileCoords();
-    std::sort(coords.begin(), coords.end(), [](TileCoord a, TileCoord b) {
-        return a.y != b.y ? a.y < b.y : a.x < b.x;
-    });
+    std::sort(coords.begin(), coords.end(),
+              [](TileCoord a, TileCoord b) { return a.y != b.y ? a.y < b.y : a.x < b.x; });
     for (const TileCoord& c : coords) {
         h.addData(QByteArray::number(c.x) + ',' + QByteArray::number(c.y) + ':');
         const TilePtr t = g.tile(c);
@@ -124,14 +123,15 @@ TEST_CASE("a pixel edit keeps only the touched tiles", "[undo]") {
     doc.addLayer(l);
     fillRect(*l, QRect(0, 0, 1024, 1024), QColor(9, 9, 9));  // 256 tiles
     const qint64 before = doc.history().bytesUsed();
-    const TileGrid snapshot = l->pixels;  // shares every tile
+    const TileGrid snapshot = l->pixels;         // shares every tile
     stroke(doc, ChannelRef::pixels(l), 100, 1);  // a short stroke over a few tiles
     const qint64 cost = doc.history().bytesUsed() - before;
     CHECK(cost > 0);
     CHECK(cost <= 2 * 12 * 64 * 64 * 4);  // old + new of at most a dozen tiles, not 256
     // The tiles the stroke missed are still the same memory, not copies.
     int shared = 0;
-    for (const TileCoord& c : snapshot.tileCoords()) shared += snapshot.tile(c) == l->pixels.tile(c);
+    for (const TileCoord& c : snapshot.tileCoords())
+        shared += snapshot.tile(c) == l->pixels.tile(c);
     CHECK(shared >= 256 - 12);
     CHECK(shared < 256);
 }
