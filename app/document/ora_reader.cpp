@@ -12,6 +12,7 @@
 #include <QImageReader>
 #include <QXmlStreamReader>
 
+#include <climits>
 #include <cmath>
 
 namespace atelier::document {
@@ -32,6 +33,14 @@ bool isSafeMemberName(const QString& name) {
     for (const QString& part : name.split(QLatin1Char('/')))
         if (part == QLatin1String("..") || part.isEmpty()) return false;
     return true;
+}
+
+// Qt refuses images over 256 MB by default; Atelier's own pixel budget is the limit that counts
+// (checked before decoding; 16-bit PNGs decode to 8 bytes a pixel).
+void allowDecoding(qint64 maxPixels) {
+    const qint64 allocMiB = (maxPixels * 8 >> 20) + 1;
+    if (QImageReader::allocationLimit() < allocMiB)
+        QImageReader::setAllocationLimit(int(std::min<qint64>(allocMiB, INT_MAX)));
 }
 
 class Loader {
@@ -310,6 +319,7 @@ private:
         QBuffer buffer;
         buffer.setData(*bytes);
         buffer.open(QIODevice::ReadOnly);
+        allowDecoding(limits_.maxLayerPixels);
         QImageReader reader(&buffer);
         const QSize size = reader.size();
         if (!reader.canRead() || !size.isValid())
@@ -399,6 +409,7 @@ QImage readOraMergedImage(const QByteArray& bytes, QString* error, const OraLimi
         *error = QStringLiteral("mergedimage.png: missing or too large a size");
         return {};
     }
+    allowDecoding(limits.maxCanvasPixels);
     QImage image;
     if (!reader.read(&image)) {
         *error = QStringLiteral("mergedimage.png: %1").arg(reader.errorString());

@@ -6,6 +6,7 @@
 #include "test_support.h"
 
 #include <QDir>
+#include <QImageReader>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 
@@ -265,4 +266,12 @@ TEST_CASE("a file that cannot be opened gets an error naming it", "[ora][bad]") 
     OraLoadResult r = loadOra(QStringLiteral("/nonexistent/folder/x.ora"));
     CHECK_FALSE(r.ok());
     CHECK(r.error.contains(QLatin1String("/nonexistent/folder/x.ora")));
+}
+
+TEST_CASE("layers up to the pixel budget are not refused by Qt's own 256 MB limit", "[ora]") {
+    // Qt's default allocation limit would refuse a legitimate 8200 x 8200 layer (269 MB).
+    const OraLimits limits;
+    QImageReader::setAllocationLimit(256);
+    REQUIRE(loadOraFromBytes(oneLayer("src=\"data/a.png\""), kName, limits).ok());
+    CHECK(qint64(QImageReader::allocationLimit()) >= limits.maxLayerPixels * 4 >> 20);
 }
