@@ -182,9 +182,18 @@ private:
                 if (!readStack(r, *layer, depth + 1, at)) return false;
             } else {
                 if (!pendingSrc_.isEmpty() &&
-                    !readPixels(pendingSrc_, QStringLiteral("layer \"%1\"").arg(layer->props.name),
-                                at, layer->pixels))
+                    !pendingSrc_.endsWith(QLatin1String(".png"), Qt::CaseInsensitive)) {
+                    // e.g. MyPaint's vector layers (SVG): like GIMP, keep the layer, empty.
+                    warnings_ << QStringLiteral(
+                                     "layer \"%1\": %2 is not a PNG; the layer is "
+                                     "left empty")
+                                     .arg(layer->props.name, pendingSrc_);
+                } else if (!pendingSrc_.isEmpty() &&
+                           !readPixels(pendingSrc_,
+                                       QStringLiteral("layer \"%1\"").arg(layer->props.name), at,
+                                       layer->pixels)) {
                     return false;
+                }
                 if (!pendingMaskSrc_.isEmpty()) {
                     layer->mask = TileGrid(1, 255);
                     if (!readPixels(pendingMaskSrc_,

@@ -34,8 +34,10 @@ std::unique_ptr<ZipReader> ZipReader::open(QByteArray data, const ZipLimits& lim
         zip_error_fini(&ze);
         return nullptr;
     }
-    // ZIP_CHECKCONS: the central directory must agree with the local headers.
-    zip_t* za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    // Without ZIP_CHECKCONS: other programs' writers differ in small ways between local and
+    // central headers, and nothing here trusts either (sizes are counted while inflating,
+    // members are read only by exact name, CRCs are checked on read).
+    zip_t* za = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!za) {
         zip_source_free(src);
         *error = QStringLiteral("not a valid zip archive (%1)").arg(libzipError(&ze));

@@ -281,7 +281,8 @@ TEST_CASE("mangled stack.xml and archives never crash the loader", "[ora][bad]")
         "<image w=\"40\" h=\"30\"><stack><stack name=\"g\" opacity=\"0.5\" isolation=\"auto\">"
         "<layer src=\"data/a.png\" x=\"3\" y=\"-4\" opacity=\"0.7\" composite-op=\"svg:hue\" "
         "visibility=\"hidden\" atelier:seed=\"12\" atelier:mask-src=\"data/a.png\"/></stack>"
-        "<layer src=\"data/a.png\" name=\"n\" selected=\"true\" edit-locked=\"1\"/></stack></image>";
+        "<layer src=\"data/a.png\" name=\"n\" selected=\"true\" "
+        "edit-locked=\"1\"/></stack></image>";
     const QByteArray png = solidPng(4, 4, QColor(1, 2, 3, 4));
     REQUIRE(loadOraFromBytes(oraWith(xml, {{QStringLiteral("data/a.png"), png}}), kName).ok());
     QRandomGenerator rng(2024);
@@ -292,12 +293,19 @@ TEST_CASE("mangled stack.xml and archives never crash the loader", "[ora][bad]")
         for (int k = rng.bounded(1, 6); k > 0; --k) {
             const int at = rng.bounded(bad.size());
             switch (rng.bounded(3)) {
-                case 0: bad.remove(at, rng.bounded(1, 8)); break;
-                case 1: bad.insert(at, alphabet[rng.bounded(int(sizeof alphabet) - 1)]); break;
-                default: bad[at] = alphabet[rng.bounded(int(sizeof alphabet) - 1)]; break;
+                case 0:
+                    bad.remove(at, rng.bounded(1, 8));
+                    break;
+                case 1:
+                    bad.insert(at, alphabet[rng.bounded(int(sizeof alphabet) - 1)]);
+                    break;
+                default:
+                    bad[at] = alphabet[rng.bounded(int(sizeof alphabet) - 1)];
+                    break;
             }
         }
-        OraLoadResult r = loadOraFromBytes(oraWith(bad, {{QStringLiteral("data/a.png"), png}}), kName);
+        OraLoadResult r =
+            loadOraFromBytes(oraWith(bad, {{QStringLiteral("data/a.png"), png}}), kName);
         if (r.ok()) {
             ++loaded;
             r.document->flatten();  // whatever loaded must also render

@@ -244,3 +244,23 @@ TEST_CASE("pass-through groups from Krita and MyPaint, unknown ops fall back", "
     CHECK(again.document->root().children()[1]->children().front()->unknownCompositeOp ==
           QLatin1String("krita:linear_burn"));
 }
+
+TEST_CASE("layers that are not PNG (MyPaint vector layers) load empty with a warning",
+          "[ora][compat]") {
+    const QByteArray xml =
+        "<image w=\"8\" h=\"8\"><stack>"
+        "<layer src=\"data/vector001.svg\" name=\"Ink\" composite-op=\"svg:src-over\"/>"
+        "<layer src=\"data/a.png\" name=\"Paint\"/></stack></image>";
+    const QByteArray ora = makeZip({
+        {QStringLiteral("mimetype"), "image/openraster", true},
+        {QStringLiteral("stack.xml"), xml},
+        {QStringLiteral("data/vector001.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"},
+        {QStringLiteral("data/a.png"), solidPng(8, 8, QColor(9, 8, 7))},
+    });
+    OraLoadResult r = loadOraFromBytes(ora, QStringLiteral("vector.ora"));
+    REQUIRE(r.ok());
+    REQUIRE(r.document->root().children().size() == 2);
+    CHECK(r.document->root().children()[1]->pixels.isEmpty());
+    CHECK(r.warnings.join(QString()).contains(QLatin1String("not a PNG")));
+    CHECK(straightAt(r.document->flatten(), 1, 1) == QColor(9, 8, 7));
+}
