@@ -88,6 +88,16 @@ void Document::setBlendMode(const LayerPtr& layer, BlendMode mode) {
     setLayerProperties(layer, p);
 }
 
+LayerPtr Document::duplicateLayer(const LayerPtr& layer) {
+    Layer* p = layer->parent();
+    if (!p) return nullptr;
+    LayerPtr copy = layer->cloneTree();
+    copy->props.name = layer->props.name + QStringLiteral(" copy");
+    copy->selected = false;
+    addLayer(copy, p, p->indexOf(layer.get()) + 1);
+    return copy;
+}
+
 void Document::addLayerMask(const LayerPtr& layer) {
     if (layer->mask) return;
     history_->push(new LayerMaskCommand(*this, layer, TileGrid(1, 255),

@@ -67,6 +67,8 @@ public:
     void setOpacity(const LayerPtr& layer, float opacity);  // merges while dragging
     void setVisible(const LayerPtr& layer, bool visible);
     void setBlendMode(const LayerPtr& layer, BlendMode mode);
+    // A copy of the layer (and, for groups, its children) just above it, tiles shared.
+    LayerPtr duplicateLayer(const LayerPtr& layer);
     void addLayerMask(const LayerPtr& layer);
     void removeLayerMask(const LayerPtr& layer);
     // Replaces the selection (new grid, active flag) as one step named text.

@@ -59,6 +59,7 @@ PixelEdit::~PixelEdit() {
 
 Tile* PixelEdit::writableTile(TileCoord c) {
     if (!before_.contains(c)) before_.insert(c, grid_->tile(c));
+    sincePreview_.insert(c);
     return grid_->writableTile(c);
 }
 
@@ -74,7 +75,10 @@ QVector<TileCoord> PixelEdit::touchedTiles() const {
     return out;
 }
 
-void PixelEdit::preview() { doc_.markDirty(touchedTiles()); }
+void PixelEdit::preview() {
+    doc_.markDirty(QVector<TileCoord>(sincePreview_.begin(), sincePreview_.end()));
+    sincePreview_.clear();
+}
 
 bool PixelEdit::commit() {
     if (done_) return false;

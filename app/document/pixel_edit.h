@@ -7,6 +7,7 @@
 #include "app/document/document.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace atelier::document {
 
@@ -29,7 +30,8 @@ public:
     const QHash<TileCoord, TilePtr>& originalTiles() const { return before_; }
     // Tiles written so far (dirty in the composite once committed or previewed).
     QVector<TileCoord> touchedTiles() const;
-    // Marks the touched tiles dirty so the canvas can show the stroke while it is painted.
+    // Marks the tiles written since the last preview dirty, so the canvas can show the stroke
+    // while it is painted (only those tiles are recomposited, not the whole stroke so far).
     void preview();
 
     // Records the step; false if nothing changed (then no step is recorded).
@@ -42,6 +44,7 @@ private:
     QString text_;
     TileGrid* grid_;
     QHash<TileCoord, TilePtr> before_;  // null: no tile there before
+    QSet<TileCoord> sincePreview_;
     bool done_ = false;
 };
 

@@ -25,6 +25,8 @@ public:
         const auto* step = dynamic_cast<const Step*>(other);
         if (!step || !impl_->mergeWith(step->impl_.get())) return false;
         setText(impl_->text());
+        // A drag that ends where it started leaves no step (QUndoStack drops obsolete ones).
+        setObsolete(impl_->isObsolete());
         return true;
     }
     const std::shared_ptr<DocumentCommand>& impl() const { return impl_; }

@@ -210,3 +210,37 @@ TEST_CASE("flat images open as one-layer documents, bad ones are refused", "[doc
     CHECK_FALSE(bad.ok());
     CHECK(bad.error.contains(QLatin1String("declares_100000x100000.png")));
 }
+
+TEST_CASE("previews recomposite only what was painted since the last one", "[document]") {
+    Document doc(QSize(512, 64));
+    LayerPtr l = addPaint(doc, QStringLiteral("l"));
+    doc.flatten();
+    auto edit = doc.beginPixelEdit(ChannelRef::pixels(l), QStringLiteral("stroke"));
+    qint64 last = doc.tilesRendered();
+    for (int x = 0; x < 512; x += 8) {
+        uint8_t* p = edit->writablePixel(x, 10);
+        p[0] = p[3] = 255;
+        edit->preview();
+        doc.composite(QRect(0, 0, 512, 64));
+        CHECK(doc.tilesRendered() - last <= 1);  // one dab, one tile
+        last = doc.tilesRendered();
+    }
+    REQUIRE(edit->commit());
+}
+
+TEST_CASE("duplicating a layer is one step and shares its tiles", "[document]") {
+    Document doc(QSize(64, 64));
+    LayerPtr l = addPaint(doc, QStringLiteral("paint"));
+    fillRect(*l, QRect(0, 0, 64, 64), QColor(4, 5, 6));
+    l->provenance.seed = 5;
+    const int steps = doc.history().count();
+    LayerPtr copy = doc.duplicateLayer(l);
+    REQUIRE(copy);
+    CHECK(doc.history().count() == steps + 1);
+    CHECK(copy->props.name == QLatin1String("paint copy"));
+    CHECK(copy->provenance.seed == 5);
+    CHECK(copy->pixels.tile({0, 0}) == l->pixels.tile({0, 0}));
+    CHECK(doc.root().indexOf(copy.get()) == doc.root().indexOf(l.get()) + 1);
+    doc.history().undo();
+    CHECK(doc.root().children().size() == 1);
+}
