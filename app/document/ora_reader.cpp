@@ -350,12 +350,11 @@ private:
         if (!reader.read(&image) || image.isNull())
             return failed(QStringLiteral("%1: %2 cannot be decoded (%3)")
                               .arg(what, src, reader.errorString()));
-        if (grid.channels() == 1) {
-            grid.writeImage(image.convertToFormat(QImage::Format_Grayscale8), at);
-        } else {
-            // PNG layers are straight alpha; tiles are premultiplied.
-            grid.writeImage(image.convertToFormat(QImage::Format_RGBA8888_Premultiplied), at);
-        }
+        // In place where Qt can (no second full-size copy of a large layer).
+        // PNG layers are straight alpha; tiles are premultiplied.
+        image.convertTo(grid.channels() == 1 ? QImage::Format_Grayscale8
+                                             : QImage::Format_RGBA8888_Premultiplied);
+        grid.writeImage(image, at);
         return true;
     }
 

@@ -146,8 +146,9 @@ private:
             QRect r = l.pixels.contentBounds();
             if (r.isEmpty()) r = QRect(0, 0, 1, 1);
             const QString src = QStringLiteral("data/layer-%1.png").arg(n, 3, 10, QLatin1Char('0'));
-            if (!addPng(src, l.pixels.toImage(r).convertToFormat(QImage::Format_RGBA8888), error))
-                return false;
+            QImage pixels = l.pixels.toImage(r);
+            pixels.convertTo(QImage::Format_RGBA8888);  // straight alpha, in place
+            if (!addPng(src, pixels, error)) return false;
             w.writeStartElement(QStringLiteral("layer"));
             w.writeAttribute(QStringLiteral("src"), src);
             w.writeAttribute(QStringLiteral("x"), QString::number(r.x()));
