@@ -30,6 +30,10 @@ constexpr std::array<ModeName, kBlendModeCount> kNames{{
     {BlendMode::Color, "svg:color"},
     {BlendMode::Luminosity, "svg:luminosity"},
     {BlendMode::Plus, "svg:plus"},
+    {BlendMode::DestinationIn, "svg:dst-in"},
+    {BlendMode::DestinationOut, "svg:dst-out"},
+    {BlendMode::SourceAtop, "svg:src-atop"},
+    {BlendMode::DestinationAtop, "svg:dst-atop"},
 }};
 
 float multiply(float b, float s) { return b * s; }
@@ -157,6 +161,15 @@ inline void blendOne(const float* src, float* dst) {
     if constexpr (mode == BlendMode::Plus) {
         for (int i = 0; i < 4; ++i) dst[i] = std::min(1.f, dst[i] + src[i]);
         return;
+    } else if constexpr (mode == BlendMode::DestinationIn) {
+        for (int i = 0; i < 4; ++i) dst[i] *= as;
+    } else if constexpr (mode == BlendMode::DestinationOut) {
+        for (int i = 0; i < 4; ++i) dst[i] *= 1.f - as;
+    } else if constexpr (mode == BlendMode::SourceAtop) {
+        for (int i = 0; i < 3; ++i) dst[i] = src[i] * ab + dst[i] * (1.f - as);
+    } else if constexpr (mode == BlendMode::DestinationAtop) {
+        for (int i = 0; i < 3; ++i) dst[i] = src[i] * (1.f - ab) + dst[i] * as;
+        dst[3] = as;
     } else {
         if (mode == BlendMode::Normal || ab <= 0.f) {
             // With an empty backdrop every mode reduces to source-over (B's term vanishes).
@@ -224,6 +237,14 @@ void withMode(BlendMode mode, F&& f) {
             return f(std::integral_constant<B, B::Luminosity>{});
         case B::Plus:
             return f(std::integral_constant<B, B::Plus>{});
+        case B::DestinationIn:
+            return f(std::integral_constant<B, B::DestinationIn>{});
+        case B::DestinationOut:
+            return f(std::integral_constant<B, B::DestinationOut>{});
+        case B::SourceAtop:
+            return f(std::integral_constant<B, B::SourceAtop>{});
+        case B::DestinationAtop:
+            return f(std::integral_constant<B, B::DestinationAtop>{});
     }
 }
 

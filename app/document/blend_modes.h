@@ -29,8 +29,20 @@ enum class BlendMode {
     Color,
     Luminosity,
     Plus,  // svg:plus (add)
+    // Porter-Duff operators of the OpenRaster list (Krita writes erasing layers as svg:dst-out
+    // and alpha-locked ones as svg:src-atop; MyPaint offers all four):
+    DestinationIn,    // svg:dst-in    co = cb as,                 ao = ab as
+    DestinationOut,   // svg:dst-out   co = cb (1 - as),           ao = ab (1 - as)
+    SourceAtop,       // svg:src-atop  co = cs ab + cb (1 - as),   ao = ab
+    DestinationAtop,  // svg:dst-atop  co = cs (1 - ab) + cb as,   ao = as
 };
-constexpr int kBlendModeCount = int(BlendMode::Plus) + 1;
+constexpr int kBlendModeCount = int(BlendMode::DestinationAtop) + 1;
+
+// Modes that change the backdrop even where the layer is empty (dst-in and dst-atop clear it):
+// the compositor cannot skip such a layer's missing tiles.
+constexpr bool actsWhereEmpty(BlendMode m) {
+    return m == BlendMode::DestinationIn || m == BlendMode::DestinationAtop;
+}
 
 // "svg:src-over", "svg:multiply", ... as stack.xml writes them.
 QString oraCompositeOp(BlendMode mode);

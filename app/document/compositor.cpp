@@ -114,7 +114,12 @@ void renderChildren(const Layer& group, TileCoord c, float* out) {
         if (!layer.props.visible) continue;
         if (!layer.isGroup()) {
             const TilePtr t = layer.pixels.tile(c);
-            if (!t) continue;  // transparent source leaves the backdrop as it is, in every mode
+            if (!t) {
+                // A transparent source leaves the backdrop as it is, except in dst-in and
+                // dst-atop, which clear it.
+                if (actsWhereEmpty(layer.props.mode)) std::fill(out, out + kTilePixels * 4, 0.f);
+                continue;
+            }
             blendLayerTile(layer, *t, c, out);
         } else if (layer.props.passThrough) {
             if (layer.props.opacity >= 1.f && !hasMaskEffect(layer)) {

@@ -236,7 +236,15 @@ void Document::markDirty(const QVector<TileCoord>& tiles) {
 
 void Document::markLayerDirty(const Layer& layer) {
     QVector<TileCoord> tiles = layer.contentTiles();
-    if (layer.mask && layer.mask->fill() != 255) {
+    // Layers that act outside their content (a mask that hides by default, dst-in / dst-atop
+    // modes, here or below in a group) change every tile.
+    bool everywhere = false;
+    std::function<void(const Layer&)> scan = [&](const Layer& l) {
+        everywhere |= actsWhereEmpty(l.props.mode) || (l.mask && l.mask->fill() != 255);
+        for (const LayerPtr& c : l.children()) scan(*c);
+    };
+    scan(layer);
+    if (everywhere) {
         markAllDirty();
         return;
     }

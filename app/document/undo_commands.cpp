@@ -122,6 +122,8 @@ LayerPropertiesCommand::LayerPropertiesCommand(Document& doc, LayerPtr layer, La
       mergeKey_(mergeKey) {}
 
 void LayerPropertiesCommand::apply(const LayerProperties& p) {
+    // Before and after: a mode like dst-in reaches beyond the layer's content.
+    doc_.markLayerDirty(*layer_);
     layer_->props = p;
     doc_.markLayerDirty(*layer_);
 }

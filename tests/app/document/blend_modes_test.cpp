@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
+
 using namespace atelier::document;
 
 namespace {
@@ -75,8 +77,39 @@ TEST_CASE("translucent colours composite with the source-over formula", "[blend]
     CHECK(dst3[3] == Approx(1.f));
 }
 
+TEST_CASE("Porter-Duff operators follow their formulas", "[blend]") {
+    // cs = (0.25, 0.125, 0.45), as = 0.5; cb = (0.4, 0.2, 0.1), ab = 0.5 (premultiplied).
+    const float src[4] = {0.25f, 0.125f, 0.45f, 0.5f};
+    auto run = [&](BlendMode m) {
+        std::array<float, 4> d{0.4f, 0.2f, 0.1f, 0.5f};
+        blendPixel(m, src, d.data());
+        return d;
+    };
+    auto in = run(BlendMode::DestinationIn);  // cb as, ab as
+    CHECK(in[0] == Approx(0.2f));
+    CHECK(in[3] == Approx(0.25f));
+    auto out = run(BlendMode::DestinationOut);  // cb (1 - as), ab (1 - as)
+    CHECK(out[0] == Approx(0.2f));
+    CHECK(out[3] == Approx(0.25f));
+    auto atop = run(BlendMode::SourceAtop);  // cs ab + cb (1 - as), ab
+    CHECK(atop[0] == Approx(0.125f + 0.2f));
+    CHECK(atop[2] == Approx(0.225f + 0.05f));
+    CHECK(atop[3] == Approx(0.5f));
+    auto datop = run(BlendMode::DestinationAtop);  // cs (1 - ab) + cb as, as
+    CHECK(datop[1] == Approx(0.0625f + 0.1f));
+    CHECK(datop[3] == Approx(0.5f));
+    // An empty source clears the backdrop in dst-in and dst-atop only.
+    const float none[4] = {0, 0, 0, 0};
+    for (int m = 0; m < kBlendModeCount; ++m) {
+        float d[4] = {0.3f, 0.2f, 0.1f, 0.6f};
+        blendPixel(BlendMode(m), none, d);
+        CHECK(actsWhereEmpty(BlendMode(m)) == (d[3] == 0.f));
+    }
+}
+
 TEST_CASE("a transparent source leaves the backdrop unchanged in every mode", "[blend]") {
     for (int m = 0; m < kBlendModeCount; ++m) {
+        if (actsWhereEmpty(BlendMode(m))) continue;
         const float src[4] = {0, 0, 0, 0};
         float dst[4] = {0.3f, 0.2f, 0.1f, 0.6f};
         blendPixel(BlendMode(m), src, dst);

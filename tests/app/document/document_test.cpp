@@ -244,3 +244,27 @@ TEST_CASE("duplicating a layer is one step and shares its tiles", "[document]") 
     doc.history().undo();
     CHECK(doc.root().children().size() == 1);
 }
+
+TEST_CASE("erasing (dst-out) and clipping (dst-in) layers composite over the whole canvas",
+          "[document]") {
+    Document doc(QSize(128, 64));
+    LayerPtr base = addPaint(doc, QStringLiteral("base"));
+    fillRect(*base, QRect(0, 0, 128, 64), QColor(200, 10, 10));
+    LayerPtr eraser = addPaint(doc, QStringLiteral("eraser"));
+    fillRect(*eraser, QRect(0, 0, 16, 16), QColor(0, 0, 0, 255));
+    doc.setBlendMode(eraser, BlendMode::DestinationOut);
+    doc.markAllDirty();
+    QImage flat = doc.flatten();
+    CHECK(flat.pixelColor(5, 5).alpha() == 0);       // erased
+    CHECK(flat.pixelColor(100, 40).alpha() == 255);  // elsewhere untouched
+    // dst-in keeps the backdrop only where the layer is: also in tiles where it has nothing.
+    doc.setBlendMode(eraser, BlendMode::DestinationIn);
+    flat = doc.flatten();
+    CHECK(flat.pixelColor(5, 5).alpha() == 255);
+    CHECK(flat.pixelColor(100, 40).alpha() == 0);
+    CHECK(flat == doc.renderUncached(doc.bounds()));
+    // And back: the tiles it cleared are recomposited too.
+    doc.history().undo();
+    CHECK(doc.flatten() == doc.renderUncached(doc.bounds()));
+    CHECK(doc.flatten().pixelColor(100, 40).alpha() == 255);
+}

@@ -264,3 +264,28 @@ TEST_CASE("layers that are not PNG (MyPaint vector layers) load empty with a war
     CHECK(r.warnings.join(QString()).contains(QLatin1String("not a PNG")));
     CHECK(straightAt(r.document->flatten(), 1, 1) == QColor(9, 8, 7));
 }
+
+TEST_CASE("Krita's erase (svg:dst-out) and alpha-locked (svg:src-atop) layers", "[ora][compat]") {
+    // White canvas 32 x 16; a half-transparent red layer written by Krita as svg:src-atop over
+    // the left half: (1,0,0)*0.5*ab + white*(1 - 0.5) = (255,128,128), alpha stays 255;
+    // an erasing layer (svg:dst-out, opaque) over the right half: transparent there.
+    const QByteArray xml =
+        "<image w=\"32\" h=\"16\"><stack>"
+        "<layer src=\"data/erase.png\" name=\"Erase\" composite-op=\"svg:dst-out\" x=\"16\" "
+        "y=\"0\"/>"
+        "<layer src=\"data/red.png\" name=\"Red\" composite-op=\"svg:src-atop\"/>"
+        "<layer src=\"data/white.png\" name=\"Background\"/></stack></image>";
+    const QByteArray ora = makeZip({
+        {QStringLiteral("mimetype"), "image/openraster", true},
+        {QStringLiteral("stack.xml"), xml},
+        {QStringLiteral("data/erase.png"), solidPng(16, 16, QColor(0, 0, 0, 255))},
+        {QStringLiteral("data/red.png"), solidPng(16, 16, QColor(255, 0, 0, 128))},
+        {QStringLiteral("data/white.png"), solidPng(32, 16, Qt::white)},
+    });
+    OraLoadResult r = loadOraFromBytes(ora, QStringLiteral("krita-erase.ora"));
+    REQUIRE(r.ok());
+    CHECK(r.warnings.isEmpty());
+    const QImage flat = r.document->flatten();
+    CHECK(closeTo(straightAt(flat, 4, 4), QColor(255, 128, 128), 1));
+    CHECK(flat.pixelColor(20, 4).alpha() == 0);
+}
