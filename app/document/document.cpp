@@ -145,6 +145,7 @@ std::unique_ptr<Document> Document::snapshot() const {
     copy->xResolution = xResolution;
     copy->yResolution = yResolution;
     copy->imageForeignAttributes = imageForeignAttributes;
+    copy->foreignMembers = foreignMembers;
     QHash<const Layer*, Layer*> copies;
     copy->root_ = root_->cloneTree(&copies);
     copy->selection_ = selection_;

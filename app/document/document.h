@@ -41,6 +41,9 @@ public:
     double xResolution = 72, yResolution = 72;  // dots per inch, as stack.xml's xres/yres
     // stack.xml's <image> attributes from other programs, written back.
     QVector<ForeignAttribute> imageForeignAttributes;
+    // Archive members other programs' attributes refer to (MyPaint's strokemaps, background
+    // tile, settings), kept as bytes and written back so those references stay valid.
+    QHash<QString, QByteArray> foreignMembers;
 
     Layer& root() { return *root_; }
     const Layer& root() const { return *root_; }

@@ -4,7 +4,8 @@
 // under data/, `mergedimage.png` and `Thumbnails/thumbnail.png`.
 // Atelier's own data rides along as atelier:* attributes (namespace kAtelierNamespace): layer
 // provenance, layer masks (data/mask-*.png) and the inpaint mask. Attributes from other
-// programs are kept and written back.
+// programs are kept and written back, with the archive members they name (MyPaint's strokemaps,
+// background tile, settings). MyPaint's tiled background layer is expanded over the canvas.
 #include "app/atomic_file.h"
 #include "app/document/document.h"
 #include "app/document/zip_reader.h"
@@ -27,6 +28,7 @@ struct OraLimits {
     qint64 maxLayerPixels = qint64(16384) * 16384;  // one layer PNG, checked before decoding
     qint64 maxTotalLayerPixels = qint64(1) << 30;   // all layer PNGs together
     qint64 maxStackXmlBytes = qint64(16) << 20;
+    qint64 maxForeignMemberBytes = qint64(64) << 20;  // all kept members of other programs
     int maxLayers = 4096;
     int maxDepth = 64;            // nested stacks
     int maxCoordinate = 1 << 24;  // |x|, |y| of a layer

@@ -14,6 +14,8 @@
 
 #include <climits>
 #include <cmath>
+#include <cstring>
+#include <functional>
 
 namespace atelier::document {
 namespace {
@@ -59,6 +61,7 @@ public:
                             .arg(r.name().toString()));
         if (!readImage(r)) return nullptr;
         if (r.hasError()) return failXml(r, QString());
+        keepForeignMembers();
         return std::move(doc_);
     }
 
@@ -194,6 +197,7 @@ private:
                                        layer->pixels)) {
                     return false;
                 }
+                if (!tileBackground(*layer)) return false;
                 if (!pendingMaskSrc_.isEmpty()) {
                     layer->mask = TileGrid(1, 255);
                     if (!readPixels(pendingMaskSrc_,
@@ -320,8 +324,8 @@ private:
         return true;
     }
 
-    // Decodes a PNG member into grid at `at`, after checking its declared size.
-    bool readPixels(const QString& src, const QString& what, QPoint at, TileGrid& grid) {
+    // Decodes an image member after checking its declared size against the budgets.
+    bool decodeMember(const QString& src, const QString& what, QImage& image) {
         QString why;
         const std::optional<QByteArray> bytes = zip_.read(src, &why);
         if (!bytes) return failed(QStringLiteral("%1: %2").arg(what, why));
@@ -346,15 +350,78 @@ private:
             return failed(QStringLiteral("%1: the layers hold more than %2 megapixels in all")
                               .arg(what)
                               .arg(limits_.maxTotalLayerPixels / 1000000));
-        QImage image;
         if (!reader.read(&image) || image.isNull())
             return failed(QStringLiteral("%1: %2 cannot be decoded (%3)")
                               .arg(what, src, reader.errorString()));
+        return true;
+    }
+
+    // Decodes an image member into grid at `at`.
+    bool readPixels(const QString& src, const QString& what, QPoint at, TileGrid& grid) {
+        QImage image;
+        if (!decodeMember(src, what, image)) return false;
         // In place where Qt can (no second full-size copy of a large layer).
         // PNG layers are straight alpha; tiles are premultiplied.
         image.convertTo(grid.channels() == 1 ? QImage::Format_Grayscale8
                                              : QImage::Format_RGBA8888_Premultiplied);
         grid.writeImage(image, at);
+        return true;
+    }
+
+    // Members named by other programs' attributes are kept, so that writing those attributes
+    // back does not leave references to members that are gone.
+    void keepForeignMembers() {
+        QVector<const QVector<ForeignAttribute>*> lists{&doc_->imageForeignAttributes};
+        std::function<void(const Layer&)> walk = [&](const Layer& l) {
+            lists.push_back(&l.foreignAttributes);
+            for (const LayerPtr& c : l.children()) walk(*c);
+        };
+        walk(doc_->root());
+        qint64 total = 0;
+        for (const auto* list : lists) {
+            for (const ForeignAttribute& a : *list) {
+                if (!isSafeMemberName(a.value) || zip_.indexOf(a.value) < 0 ||
+                    doc_->foreignMembers.contains(a.value))
+                    continue;
+                QString why;
+                const qint64 room = limits_.maxForeignMemberBytes - total;
+                std::optional<QByteArray> bytes =
+                    zip_.read(a.value, &why, std::max<qint64>(room, 0));
+                if (!bytes) {
+                    warnings_ << QStringLiteral("%1 is not kept: %2").arg(a.value, why);
+                    continue;
+                }
+                total += bytes->size();
+                doc_->foreignMembers.insert(a.value, std::move(*bytes));
+            }
+        }
+    }
+
+    // MyPaint's background layer is a tile repeated over the canvas (newer versions store only
+    // the tile as src; older ones a full rendering plus the tile).
+    bool tileBackground(Layer& layer) {
+        QString tileSrc;
+        for (const ForeignAttribute& a : layer.foreignAttributes)
+            if (a.qualifiedName == QLatin1String("background_tile") ||
+                a.qualifiedName == QLatin1String("mypaint:background-tile"))
+                tileSrc = a.value;
+        if (tileSrc.isEmpty() || !isSafeMemberName(tileSrc)) return true;
+        const QRect canvas = doc_->bounds();
+        if (layer.pixels.contentBounds().contains(canvas)) return true;  // a full rendering
+        QImage pattern;
+        if (!decodeMember(tileSrc, QStringLiteral("the background of \"%1\"").arg(layer.props.name),
+                          pattern))
+            return false;
+        pattern.convertTo(QImage::Format_RGBA8888_Premultiplied);
+        QImage row(canvas.width(), pattern.height(), QImage::Format_RGBA8888_Premultiplied);
+        for (int x = 0; x < canvas.width(); x += pattern.width())
+            for (int y = 0; y < pattern.height(); ++y)
+                std::memcpy(row.scanLine(y) + x * 4, pattern.constScanLine(y),
+                            size_t(std::min(pattern.width(), canvas.width() - x)) * 4);
+        for (int y = 0; y < canvas.height(); y += pattern.height())
+            layer.pixels.writeImage(
+                row.copy(0, 0, row.width(), std::min(row.height(), canvas.height() - y)),
+                QPoint(0, y));
         return true;
     }
 

@@ -9,6 +9,7 @@
 
 #include <zip.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace atelier::document {
@@ -68,6 +69,15 @@ public:
         w.writeEndDocument();
         members_.insert(members_.begin() + 1, {QStringLiteral("stack.xml"), xml, false});
 
+        // Other programs' members (strokemaps, background tiles) go back under their names,
+        // unless Atelier now writes a member of that name itself.
+        for (auto it = doc_.foreignMembers.cbegin(); it != doc_.foreignMembers.cend(); ++it) {
+            const bool taken = std::any_of(members_.begin(), members_.end(),
+                                           [&](const Member& m) { return m.name == it.key(); });
+            const bool reserved = it.key() == QLatin1String("mergedimage.png") ||
+                                  it.key() == QLatin1String("Thumbnails/thumbnail.png");
+            if (!taken && !reserved) members_.push_back({it.key(), it.value(), false});
+        }
         const QImage merged = doc_.flatten().convertToFormat(QImage::Format_RGBA8888);
         if (!addPng(QStringLiteral("mergedimage.png"), merged, error)) return false;
         const QImage thumb =

@@ -289,3 +289,48 @@ TEST_CASE("Krita's erase (svg:dst-out) and alpha-locked (svg:src-atop) layers", 
     CHECK(closeTo(straightAt(flat, 4, 4), QColor(255, 128, 128), 1));
     CHECK(flat.pixelColor(20, 4).alpha() == 0);
 }
+
+TEST_CASE("MyPaint's tiled background and its own members survive", "[ora][compat]") {
+    // MyPaint 2 stores the background as one 64 x 64 tile (src and mypaint:background-tile)
+    // that repeats over the canvas, and strokemaps as members named by its attributes.
+    QImage tile(64, 64, QImage::Format_RGBA8888);
+    tile.fill(QColor(250, 240, 230));
+    tile.setPixelColor(0, 0, QColor(255, 0, 0));  // marks each repeat's corner
+    const QByteArray xml =
+        "<image xmlns:mypaint=\"http://mypaint.org/ns/openraster\" w=\"150\" h=\"100\" "
+        "mypaint:json-settings=\"data/mypaint-settings.json\"><stack>"
+        "<layer name=\"ink\" src=\"data/layer000.png\" "
+        "mypaint_strokemap_v2=\"data/layer000_strokemap.dat\" "
+        "x=\"0\" y=\"0\"/>"
+        "<layer background_tile=\"data/background-05-tile.png\" "
+        "composite-op=\"mypaint:spectral-wgm\" "
+        "name=\"background\" src=\"data/background-05-tile.png\" x=\"0\" y=\"0\" "
+        "mypaint:background-tile=\"data/background-05-tile.png\"/></stack></image>";
+    const QByteArray strokemap("\x01\x02strokes", 9);
+    const QByteArray ora = makeZip({
+        {QStringLiteral("mimetype"), "image/openraster", true},
+        {QStringLiteral("stack.xml"), xml},
+        {QStringLiteral("data/layer000.png"), solidPng(4, 4, QColor(0, 0, 0, 0))},
+        {QStringLiteral("data/layer000_strokemap.dat"), strokemap},
+        {QStringLiteral("data/background-05-tile.png"), pngOf(tile)},
+        {QStringLiteral("data/mypaint-settings.json"), "{\"a\": 1}"},
+    });
+    OraLoadResult r = loadOraFromBytes(ora, QStringLiteral("mypaint2.ora"));
+    REQUIRE(r.ok());
+    const QImage flat = r.document->flatten();
+    CHECK(straightAt(flat, 0, 0) == QColor(255, 0, 0));
+    CHECK(straightAt(flat, 64, 64) == QColor(255, 0, 0));  // repeated
+    CHECK(straightAt(flat, 128, 0) == QColor(255, 0, 0));
+    CHECK(straightAt(flat, 149, 99) == QColor(250, 240, 230));  // covers the whole canvas
+    CHECK(r.document->foreignMembers.size() == 3);
+
+    QString error;
+    OraLoadResult again =
+        loadOraFromBytes(encodeOra(*r.document, &error), QStringLiteral("again.ora"));
+    REQUIRE(again.ok());
+    CHECK(again.document->foreignMembers.value(QStringLiteral("data/layer000_strokemap.dat")) ==
+          strokemap);
+    CHECK(again.document->foreignMembers.value(QStringLiteral("data/mypaint-settings.json")) ==
+          QByteArray("{\"a\": 1}"));
+    CHECK(again.document->flatten() == flat);
+}
