@@ -236,6 +236,7 @@ private:
             layer.props.name = attrs.value(QLatin1String("name")).toString();
         const QString who = QStringLiteral("layer \"%1\"").arg(layer.props.name);
         Provenance& p = layer.provenance;
+        bool sawIsolation = false;
         for (const QXmlStreamAttribute& a : attrs) {
             const QString n = a.qualifiedName().toString();
             const QString v = a.value().toString();
@@ -263,7 +264,8 @@ private:
                                      .arg(who, v);
                 }
             } else if (n == QLatin1String("isolation") && isStack) {
-                // Krita writes "auto" for pass-through groups and "isolate" otherwise.
+                // Krita and MyPaint write "auto" for pass-through groups, "isolate" otherwise.
+                sawIsolation = true;
                 if (v == QLatin1String("auto")) layer.props.passThrough = true;
             } else if (n == QLatin1String("x") || n == QLatin1String("y")) {
                 int c = 0;
@@ -321,6 +323,12 @@ private:
                 layer.foreignAttributes.push_back({n, v});
             }
         }
+        // Without an isolation attribute (GIMP writes none) the spec infers it: a stack is
+        // isolated only if its opacity is below 1 or its op is not svg:src-over.
+        if (isStack && at && !sawIsolation && !layer.props.passThrough)
+            layer.props.passThrough = layer.props.opacity >= 1.f &&
+                                      layer.props.mode == BlendMode::Normal &&
+                                      layer.unknownCompositeOp.isEmpty();
         return true;
     }
 

@@ -47,8 +47,11 @@ public:
         w.writeAttribute(QStringLiteral("version"), QStringLiteral("0.0.5"));
         w.writeAttribute(QStringLiteral("w"), QString::number(doc_.size().width()));
         w.writeAttribute(QStringLiteral("h"), QString::number(doc_.size().height()));
-        w.writeAttribute(QStringLiteral("xres"), number(doc_.xResolution));
-        w.writeAttribute(QStringLiteral("yres"), number(doc_.yResolution));
+        // xsd:int, at least 1, as the spec says.
+        w.writeAttribute(QStringLiteral("xres"),
+                         QString::number(std::max(1, qRound(doc_.xResolution))));
+        w.writeAttribute(QStringLiteral("yres"),
+                         QString::number(std::max(1, qRound(doc_.yResolution))));
         w.writeAttribute(ora::kXmlnsAtelier, QLatin1String(kAtelierNamespace));
         if (!doc_.inpaintMask().isEmpty()) {
             const QRect r = doc_.inpaintMask().contentBounds();

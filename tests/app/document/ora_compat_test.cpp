@@ -334,3 +334,34 @@ TEST_CASE("MyPaint's tiled background and its own members survive", "[ora][compa
           QByteArray("{\"a\": 1}"));
     CHECK(again.document->flatten() == flat);
 }
+
+TEST_CASE("stacks without an isolation attribute are isolated only where the spec says",
+          "[ora][compat]") {
+    // OpenRaster: isolated if isolation="isolate", or opacity < 1, or an op other than
+    // svg:src-over; GIMP writes no isolation attribute (its groups default to pass-through).
+    const QByteArray xml =
+        "<image w=\"8\" h=\"8\"><stack>"
+        "<stack name=\"plain\"><layer src=\"data/a.png\" composite-op=\"svg:multiply\"/></stack>"
+        "<stack name=\"faded\" opacity=\"0.5\"/>"
+        "<stack name=\"screened\" composite-op=\"svg:screen\"/>"
+        "<stack name=\"isolated\" isolation=\"isolate\"/>"
+        "<layer src=\"data/b.png\" name=\"base\"/>"
+        "</stack></image>";
+    const QByteArray ora = makeZip({
+        {QStringLiteral("mimetype"), "image/openraster", true},
+        {QStringLiteral("stack.xml"), xml},
+        {QStringLiteral("data/a.png"), solidPng(8, 8, QColor(0, 255, 0))},
+        {QStringLiteral("data/b.png"), solidPng(8, 8, QColor(255, 255, 0))},
+    });
+    OraLoadResult r = loadOraFromBytes(ora, QStringLiteral("spec.ora"));
+    REQUIRE(r.ok());
+    const auto& top = r.document->root().children();
+    REQUIRE(top.size() == 5);
+    CHECK(top[4]->props.passThrough);  // plain
+    CHECK_FALSE(top[3]->props.passThrough);
+    CHECK_FALSE(top[2]->props.passThrough);
+    CHECK_FALSE(top[1]->props.passThrough);
+    // Non-isolated, the multiply reaches the yellow base: (1,1,0) * (0,1,0) = green.
+    CHECK(straightAt(r.document->flatten(), 3, 3) == QColor(0, 255, 0));
+    CHECK(top[4]->children().front()->props.mode == BlendMode::Multiply);
+}
