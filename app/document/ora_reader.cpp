@@ -4,6 +4,7 @@
 // for geometry (sizes, coordinates) and clamped for opacity; unknown composite ops become
 // svg:src-over and unknown attributes are kept, with a warning.
 #include "app/document/ora.h"
+#include "app/document/ora_members.h"
 #include "app/document/ora_names.h"
 
 #include <QBuffer>
@@ -27,24 +28,6 @@ bool parseBool(const QString& v, bool* out) {
     return false;
 }
 
-// An archive member name from stack.xml: relative, forward slashes, no "..", no drive letter.
-bool isSafeMemberName(const QString& name) {
-    if (name.isEmpty() || name.startsWith(QLatin1Char('/')) || name.contains(QLatin1Char('\\')) ||
-        name.contains(QLatin1Char(':')) || name.contains(QChar(0)))
-        return false;
-    for (const QString& part : name.split(QLatin1Char('/')))
-        if (part == QLatin1String("..") || part.isEmpty()) return false;
-    return true;
-}
-
-// Qt refuses images over 256 MB by default; Atelier's own pixel budget is the limit that counts
-// (checked before decoding; 16-bit PNGs decode to 8 bytes a pixel).
-void allowDecoding(qint64 maxPixels) {
-    const qint64 allocMiB = (maxPixels * 8 >> 20) + 1;
-    if (QImageReader::allocationLimit() < allocMiB)
-        QImageReader::setAllocationLimit(int(std::min<qint64>(allocMiB, INT_MAX)));
-}
-
 class Loader {
 public:
     Loader(ZipReader& zip, const OraLimits& limits, QStringList& warnings)
@@ -61,7 +44,7 @@ public:
                             .arg(r.name().toString()));
         if (!readImage(r)) return nullptr;
         if (r.hasError()) return failXml(r, QString());
-        keepForeignMembers();
+        keepForeignMembers(zip_, *doc_, limits_.maxForeignMemberBytes, warnings_);
         return std::move(doc_);
     }
 
@@ -197,7 +180,10 @@ private:
                                        layer->pixels)) {
                     return false;
                 }
-                if (!tileBackground(*layer)) return false;
+                QString why;
+                if (!expandMyPaintBackground(*layer, doc_->bounds(), decoder_, &why))
+                    return failed(
+                        QStringLiteral("the background of \"%1\": %2").arg(layer->props.name, why));
                 if (!pendingMaskSrc_.isEmpty()) {
                     layer->mask = TileGrid(1, 255);
                     if (!readPixels(pendingMaskSrc_,
@@ -332,35 +318,10 @@ private:
         return true;
     }
 
-    // Decodes an image member after checking its declared size against the budgets.
     bool decodeMember(const QString& src, const QString& what, QImage& image) {
         QString why;
-        const std::optional<QByteArray> bytes = zip_.read(src, &why);
-        if (!bytes) return failed(QStringLiteral("%1: %2").arg(what, why));
-        QBuffer buffer;
-        buffer.setData(*bytes);
-        buffer.open(QIODevice::ReadOnly);
-        allowDecoding(limits_.maxLayerPixels);
-        QImageReader reader(&buffer);
-        const QSize size = reader.size();
-        if (!reader.canRead() || !size.isValid())
-            return failed(QStringLiteral("%1: %2 is not an image Atelier can read").arg(what, src));
-        const qint64 pixels = qint64(size.width()) * size.height();
-        if (size.width() > limits_.maxSide || size.height() > limits_.maxSide ||
-            pixels > limits_.maxLayerPixels)
-            return failed(QStringLiteral("%1: %2 declares %3 x %4 pixels, more than Atelier "
-                                         "opens")
-                              .arg(what, src)
-                              .arg(size.width())
-                              .arg(size.height()));
-        totalPixels_ += pixels;
-        if (totalPixels_ > limits_.maxTotalLayerPixels)
-            return failed(QStringLiteral("%1: the layers hold more than %2 megapixels in all")
-                              .arg(what)
-                              .arg(limits_.maxTotalLayerPixels / 1000000));
-        if (!reader.read(&image) || image.isNull())
-            return failed(QStringLiteral("%1: %2 cannot be decoded (%3)")
-                              .arg(what, src, reader.errorString()));
+        if (!decoder_.decode(src, image, &why))
+            return failed(QStringLiteral("%1: %2").arg(what, why));
         return true;
     }
 
@@ -376,69 +337,12 @@ private:
         return true;
     }
 
-    // Members named by other programs' attributes are kept, so that writing those attributes
-    // back does not leave references to members that are gone.
-    void keepForeignMembers() {
-        QVector<const QVector<ForeignAttribute>*> lists{&doc_->imageForeignAttributes};
-        std::function<void(const Layer&)> walk = [&](const Layer& l) {
-            lists.push_back(&l.foreignAttributes);
-            for (const LayerPtr& c : l.children()) walk(*c);
-        };
-        walk(doc_->root());
-        qint64 total = 0;
-        for (const auto* list : lists) {
-            for (const ForeignAttribute& a : *list) {
-                if (!isSafeMemberName(a.value) || zip_.indexOf(a.value) < 0 ||
-                    doc_->foreignMembers.contains(a.value))
-                    continue;
-                QString why;
-                const qint64 room = limits_.maxForeignMemberBytes - total;
-                std::optional<QByteArray> bytes =
-                    zip_.read(a.value, &why, std::max<qint64>(room, 0));
-                if (!bytes) {
-                    warnings_ << QStringLiteral("%1 is not kept: %2").arg(a.value, why);
-                    continue;
-                }
-                total += bytes->size();
-                doc_->foreignMembers.insert(a.value, std::move(*bytes));
-            }
-        }
-    }
-
-    // MyPaint's background layer is a tile repeated over the canvas (newer versions store only
-    // the tile as src; older ones a full rendering plus the tile).
-    bool tileBackground(Layer& layer) {
-        QString tileSrc;
-        for (const ForeignAttribute& a : layer.foreignAttributes)
-            if (a.qualifiedName == QLatin1String("background_tile") ||
-                a.qualifiedName == QLatin1String("mypaint:background-tile"))
-                tileSrc = a.value;
-        if (tileSrc.isEmpty() || !isSafeMemberName(tileSrc)) return true;
-        const QRect canvas = doc_->bounds();
-        if (layer.pixels.contentBounds().contains(canvas)) return true;  // a full rendering
-        QImage pattern;
-        if (!decodeMember(tileSrc, QStringLiteral("the background of \"%1\"").arg(layer.props.name),
-                          pattern))
-            return false;
-        pattern.convertTo(QImage::Format_RGBA8888_Premultiplied);
-        QImage row(canvas.width(), pattern.height(), QImage::Format_RGBA8888_Premultiplied);
-        for (int x = 0; x < canvas.width(); x += pattern.width())
-            for (int y = 0; y < pattern.height(); ++y)
-                std::memcpy(row.scanLine(y) + x * 4, pattern.constScanLine(y),
-                            size_t(std::min(pattern.width(), canvas.width() - x)) * 4);
-        for (int y = 0; y < canvas.height(); y += pattern.height())
-            layer.pixels.writeImage(
-                row.copy(0, 0, row.width(), std::min(row.height(), canvas.height() - y)),
-                QPoint(0, y));
-        return true;
-    }
-
     ZipReader& zip_;
     const OraLimits& limits_;
     QStringList& warnings_;
     std::unique_ptr<Document> doc_;
+    MemberDecoder decoder_{zip_, limits_};
     int layerCount_ = 0;
-    qint64 totalPixels_ = 0;
     QString pendingSrc_, pendingMaskSrc_;
     QPoint pendingMaskAt_;
 };
@@ -480,25 +384,13 @@ OraLoadResult loadOraFromBytes(const QByteArray& bytes, const QString& name,
 QImage readOraMergedImage(const QByteArray& bytes, QString* error, const OraLimits& limits) {
     std::unique_ptr<ZipReader> zip = ZipReader::open(bytes, limits.zip, error);
     if (!zip) return {};
-    const std::optional<QByteArray> png = zip->read(QStringLiteral("mergedimage.png"), error);
-    if (!png) return {};
-    QBuffer buffer;
-    buffer.setData(*png);
-    buffer.open(QIODevice::ReadOnly);
-    QImageReader reader(&buffer);
-    const QSize size = reader.size();
-    if (!size.isValid() || size.width() > limits.maxSide || size.height() > limits.maxSide ||
-        qint64(size.width()) * size.height() > limits.maxCanvasPixels) {
-        *error = QStringLiteral("mergedimage.png: missing or too large a size");
-        return {};
-    }
-    allowDecoding(limits.maxCanvasPixels);
+    OraLimits canvas = limits;
+    canvas.maxLayerPixels = limits.maxCanvasPixels;
+    MemberDecoder decoder{*zip, canvas};
     QImage image;
-    if (!reader.read(&image)) {
-        *error = QStringLiteral("mergedimage.png: %1").arg(reader.errorString());
-        return {};
-    }
-    return image.convertToFormat(QImage::Format_RGBA8888);
+    if (!decoder.decode(QStringLiteral("mergedimage.png"), image, error)) return {};
+    image.convertTo(QImage::Format_RGBA8888);
+    return image;
 }
 
 OraLoadResult loadOra(const QString& path, const OraLimits& limits) {
