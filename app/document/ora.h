@@ -27,6 +27,9 @@ struct OraLimits {
     qint64 maxCanvasPixels = qint64(16384) * 16384;
     qint64 maxLayerPixels = qint64(16384) * 16384;  // one layer PNG, checked before decoding
     qint64 maxTotalLayerPixels = qint64(1) << 30;   // all layer PNGs together
+    // Memory of the tiles the layers are stored in: a 65535 x 1 layer is few pixels but touches
+    // 1024 tiles, so pixels alone do not bound memory.
+    qint64 maxTileBytes = qint64(4) << 30;
     qint64 maxStackXmlBytes = qint64(16) << 20;
     qint64 maxForeignMemberBytes = qint64(64) << 20;  // all kept members of other programs
     int maxLayers = 4096;

@@ -66,6 +66,21 @@ bool MemberDecoder::decode(const QString& src, QImage& image, QString* error) {
     return true;
 }
 
+bool MemberDecoder::reserveTiles(const QRect& area, int channels, QString* error) {
+    if (area.isEmpty()) return true;
+    const qint64 across =
+        qint64(floorDiv(area.right(), kTileSize)) - floorDiv(area.left(), kTileSize) + 1;
+    const qint64 down =
+        qint64(floorDiv(area.bottom(), kTileSize)) - floorDiv(area.top(), kTileSize) + 1;
+    tileBytes += across * down * kTileSize * kTileSize * channels;
+    if (tileBytes > limits.maxTileBytes) {
+        *error = QStringLiteral("the layers would take more than %1 MiB of tiles")
+                     .arg(limits.maxTileBytes >> 20);
+        return false;
+    }
+    return true;
+}
+
 void keepForeignMembers(ZipReader& zip, Document& document, qint64 maxBytes,
                         QStringList& warnings) {
     QVector<const QVector<ForeignAttribute>*> lists{&document.imageForeignAttributes};
@@ -104,7 +119,8 @@ bool expandMyPaintBackground(Layer& layer, const QRect& canvas, MemberDecoder& d
     if (layer.pixels.contentBounds().contains(canvas)) return true;  // a full rendering
     QImage pattern;
     if (!decoder.decode(tileSrc, pattern, error)) return false;
-    // The expanded background counts against the budget like a canvas-sized layer.
+    // The expanded background counts against the budgets like a canvas-sized layer.
+    if (!decoder.reserveTiles(canvas, 4, error)) return false;
     decoder.totalPixels += qint64(canvas.width()) * canvas.height();
     if (decoder.totalPixels > decoder.limits.maxTotalLayerPixels) {
         *error = QStringLiteral("the layers hold more than %1 megapixels in all")

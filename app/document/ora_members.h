@@ -21,8 +21,12 @@ struct MemberDecoder {
     ZipReader& zip;
     const OraLimits& limits;
     qint64 totalPixels = 0;
+    qint64 tileBytes = 0;
     // false with *error ("src: what is wrong") on failure.
     bool decode(const QString& src, QImage& image, QString* error);
+    // Counts the tiles that storing `area` in a grid of `channels` takes against
+    // limits.maxTileBytes (an upper bound: tiles already stored are counted again).
+    bool reserveTiles(const QRect& area, int channels, QString* error);
 };
 
 // Copies into document.foreignMembers every member named by a foreign attribute (of the image

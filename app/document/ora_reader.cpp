@@ -329,6 +329,9 @@ private:
     bool readPixels(const QString& src, const QString& what, QPoint at, TileGrid& grid) {
         QImage image;
         if (!decodeMember(src, what, image)) return false;
+        QString why;
+        if (!decoder_.reserveTiles(QRect(at, image.size()), grid.channels(), &why))
+            return failed(QStringLiteral("%1: %2").arg(what, why));
         // In place where Qt can (no second full-size copy of a large layer).
         // PNG layers are straight alpha; tiles are premultiplied.
         image.convertTo(grid.channels() == 1 ? QImage::Format_Grayscale8

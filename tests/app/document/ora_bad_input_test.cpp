@@ -316,3 +316,19 @@ TEST_CASE("mangled stack.xml and archives never crash the loader", "[ora][bad]")
     CHECK(loaded > 0);
     CHECK(loaded < 400);
 }
+
+TEST_CASE("thin layers that would spread over many tiles are refused before storing",
+          "[ora][bad]") {
+    // 4096 x 1 pixels each, but 64 tiles (1 MiB) each: pixels alone do not bound memory.
+    OraLimits limits;
+    limits.maxTileBytes = 4 << 20;
+    QByteArray layers;
+    for (int i = 0; i < 8; ++i)
+        layers += "<layer src=\"data/row.png\" y=\"" + QByteArray::number(i * 64) + "\"/>";
+    const QByteArray ora =
+        oraWith("<image w=\"4096\" h=\"512\"><stack>" + layers + "</stack></image>",
+                {{QStringLiteral("data/row.png"), solidPng(4096, 1, Qt::red)}});
+    CHECK(errorOf(ora, limits).contains(QLatin1String("MiB of tiles")));
+    limits.maxTileBytes = 16 << 20;
+    CHECK(errorOf(ora, limits).isEmpty());
+}
