@@ -63,6 +63,11 @@ Tile* PixelEdit::writableTile(TileCoord c) {
     return grid_->writableTile(c);
 }
 
+void PixelEdit::paintTiles(const QRect& area,
+                           const std::function<void(Tile& tile, QPoint origin)>& paint) {
+    for (const TileCoord& c : tilesCovering(area)) paint(*writableTile(c), c.pixelRect().topLeft());
+}
+
 uint8_t* PixelEdit::writablePixel(int x, int y) {
     const TileCoord c{floorDiv(x, kTileSize), floorDiv(y, kTileSize)};
     Tile* t = writableTile(c);

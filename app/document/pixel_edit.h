@@ -9,6 +9,8 @@
 #include <QHash>
 #include <QSet>
 
+#include <functional>
+
 namespace atelier::document {
 
 class PixelEdit {
@@ -21,6 +23,10 @@ public:
     // The pixels of tile c, private to this edit (copy-on-write detached). Rows of
     // kTileSize * channels() bytes; premultiplied RGBA for layer pixels, grey for masks.
     Tile* writableTile(TileCoord c);
+    // Calls paint once for each tile the pixel area touches, with the writable tile and the
+    // pixel position of its top-left corner: the shape a tiled brush surface needs (a dab
+    // rasteriser run per 64 x 64 tile, as libmypaint and Krita do).
+    void paintTiles(const QRect& area, const std::function<void(Tile& tile, QPoint origin)>& paint);
     // Convenience for tools and tests: the tile of pixel (x, y) and its offset in bytes.
     uint8_t* writablePixel(int x, int y);
     int channels() const { return grid_->channels(); }

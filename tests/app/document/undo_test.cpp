@@ -194,3 +194,34 @@ TEST_CASE("the history drops its oldest steps past the byte budget", "[undo]") {
     doc.history().redo();
     CHECK(fingerprint(doc) == now);
 }
+
+TEST_CASE("a tiled brush surface paints a stroke tile by tile as one step", "[undo]") {
+    // What the brush engine's tiled surface will do: rasterise each dab once per 64x64 tile it
+    // touches, straight into the edit's writable tiles.
+    Document doc(QSize(300, 200));
+    LayerPtr l = Layer::makePaint(QStringLiteral("ink"));
+    doc.addLayer(l);
+    const int steps = doc.history().count();
+    auto edit = doc.beginPixelEdit(ChannelRef::pixels(l), QStringLiteral("Brush stroke"));
+    for (int i = 0; i < 20; ++i) {
+        const QPoint centre(20 + i * 12, 100);
+        const int r = 10;
+        const QRect dab(centre - QPoint(r, r), QSize(2 * r + 1, 2 * r + 1));
+        edit->paintTiles(dab, [&](Tile& tile, QPoint origin) {
+            for (int y = 0; y < kTileSize; ++y)
+                for (int x = 0; x < kTileSize; ++x) {
+                    const QPoint p = origin + QPoint(x, y);
+                    if ((p - centre).manhattanLength() > r) continue;
+                    uint8_t* px = tile.row(y) + x * 4;
+                    px[0] = 0, px[1] = 0, px[2] = 128, px[3] = 128;  // premultiplied
+                }
+        });
+        edit->preview();
+    }
+    REQUIRE(edit->commit());
+    CHECK(doc.history().count() == steps + 1);
+    CHECK(doc.flatten().pixelColor(20, 100).alpha() == 128);
+    CHECK(doc.flatten().pixelColor(20, 150).alpha() == 0);
+    doc.history().undo();
+    CHECK(l->pixels.isEmpty());
+}
