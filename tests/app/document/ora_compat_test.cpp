@@ -114,6 +114,7 @@ TEST_CASE("a document written like Krita's exporter flattens to its merged image
     const QSize canvas(96, 64);
     const QByteArray xml =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<!DOCTYPE image>\n"  // QDomDocument("image") writes one
         "<image xres=\"72\" yres=\"72\" version=\"0.0.1\" h=\"64\" w=\"96\">\n"
         " <stack isolation=\"isolate\" composite-op=\"svg:src-over\" visibility=\"visible\" "
         "opacity=\"1\" name=\"root\">\n"
