@@ -161,6 +161,9 @@ private:
             QPoint at;
             if (!readCommon(*layer, r.attributes(), isStack, &at)) return false;
             at += origin;
+            // Children's attributes replace the pending ones: keep the mask's for later.
+            const QString maskSrc = pendingMaskSrc_;
+            const QPoint maskAt = pendingMaskAt_ + origin;
             if (isStack) {
                 if (depth + 1 > limits_.maxDepth)
                     return failed(QStringLiteral("stack.xml nests stacks deeper than %1 levels")
@@ -184,14 +187,14 @@ private:
                 if (!expandMyPaintBackground(*layer, doc_->bounds(), decoder_, &why))
                     return failed(
                         QStringLiteral("the background of \"%1\": %2").arg(layer->props.name, why));
-                if (!pendingMaskSrc_.isEmpty()) {
-                    layer->mask = TileGrid(1, 255);
-                    if (!readPixels(pendingMaskSrc_,
-                                    QStringLiteral("the mask of \"%1\"").arg(layer->props.name),
-                                    pendingMaskAt_ + origin, *layer->mask))
-                        return false;
-                }
                 r.skipCurrentElement();
+            }
+            if (!maskSrc.isEmpty()) {
+                layer->mask = TileGrid(1, 255);
+                if (!readPixels(maskSrc,
+                                QStringLiteral("the mask of \"%1\"").arg(layer->props.name), maskAt,
+                                *layer->mask))
+                    return false;
             }
             group.insertChild(0, std::move(layer));
         }
@@ -295,7 +298,7 @@ private:
                 } else {
                     p.guidanceScale = d;
                 }
-            } else if (n == ora::kMaskSrc && !isStack) {
+            } else if (n == ora::kMaskSrc) {
                 if (!isSafeMemberName(v))
                     return failed(QStringLiteral("stack.xml: %1 has a mask src=\"%2\", which is "
                                                  "not a plain name inside the archive")

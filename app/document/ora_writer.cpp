@@ -140,6 +140,17 @@ private:
         if (p.guidanceScale >= 0) w.writeAttribute(ora::kGuidanceScale, number(p.guidanceScale));
     }
 
+    // A layer mask as a grey PNG cropped to where it hides anything, with atelier:* attributes.
+    bool writeMask(QXmlStreamWriter& w, const TileGrid& mask, const QString& src, QString* error) {
+        QRect m = mask.contentBounds();
+        if (m.isEmpty()) m = QRect(0, 0, 1, 1);
+        if (!addPng(src, mask.toImage(m), error)) return false;
+        w.writeAttribute(ora::kMaskSrc, src);
+        w.writeAttribute(ora::kMaskX, QString::number(m.x()));
+        w.writeAttribute(ora::kMaskY, QString::number(m.y()));
+        return true;
+    }
+
     bool writeChildren(QXmlStreamWriter& w, const Layer& group, QString* error) {
         const auto& kids = group.children();
         for (auto it = kids.rbegin(); it != kids.rend(); ++it) {  // stack.xml lists the top first
@@ -150,6 +161,11 @@ private:
                 w.writeAttribute(QStringLiteral("isolation"), l.props.passThrough
                                                                   ? QStringLiteral("auto")
                                                                   : QStringLiteral("isolate"));
+                if (l.mask && !writeMask(w, *l.mask,
+                                         QStringLiteral("data/group-mask-%1.png")
+                                             .arg(groupNumber_++, 3, 10, QLatin1Char('0')),
+                                         error))
+                    return false;
                 writeForeign(w, l.foreignAttributes);
                 if (!writeChildren(w, l, error)) return false;
                 w.writeEndElement();
@@ -169,16 +185,11 @@ private:
             writeCommon(w, l);
             if (l.props.lockAlpha)
                 w.writeAttribute(QStringLiteral("alpha-preserve"), QStringLiteral("true"));
-            if (l.mask) {
-                QRect m = l.mask->contentBounds();
-                if (m.isEmpty()) m = QRect(0, 0, 1, 1);
-                const QString maskSrc =
-                    QStringLiteral("data/mask-%1.png").arg(n, 3, 10, QLatin1Char('0'));
-                if (!addPng(maskSrc, l.mask->toImage(m), error)) return false;
-                w.writeAttribute(ora::kMaskSrc, maskSrc);
-                w.writeAttribute(ora::kMaskX, QString::number(m.x()));
-                w.writeAttribute(ora::kMaskY, QString::number(m.y()));
-            }
+            if (l.mask &&
+                !writeMask(w, *l.mask,
+                           QStringLiteral("data/mask-%1.png").arg(n, 3, 10, QLatin1Char('0')),
+                           error))
+                return false;
             writeForeign(w, l.foreignAttributes);
             w.writeEndElement();
         }
@@ -188,6 +199,7 @@ private:
     Document& doc_;
     std::vector<Member> members_;
     int layerNumber_ = 0;
+    int groupNumber_ = 0;
 };
 
 QByteArray zipMembers(const std::vector<Member>& members, QString* error) {

@@ -55,6 +55,10 @@ std::unique_ptr<Document> sampleDocument() {
     doc->addLayer(hidden);
     doc->setVisible(hidden, false);
     doc->addLayerMask(gen);
+    doc->addLayerMask(group);  // groups have masks too
+    auto groupMask = doc->beginPixelEdit(ChannelRef::layerMask(group), QStringLiteral("mask"));
+    for (int x = 150; x < 200; ++x) *groupMask->writablePixel(x, 140) = 90;
+    groupMask->commit();
     auto edit = doc->beginPixelEdit(ChannelRef::layerMask(gen), QStringLiteral("mask"));
     for (int x = 0; x < 30; ++x) *edit->writablePixel(x, 30) = 0;
     edit->commit();
