@@ -172,6 +172,18 @@ std::unique_ptr<Document> Document::snapshot() const {
     return copy;
 }
 
+InpaintRegion Document::inpaintRegion(int padding) {
+    InpaintRegion r;
+    r.revision = revision_;
+    const QRect bounds = inpaintMask_.contentBounds();
+    if (bounds.isEmpty()) return r;
+    r.area = bounds.adjusted(-padding, -padding, padding, padding) & this->bounds();
+    if (r.area.isEmpty()) return r;
+    r.composite = composite(r.area).convertToFormat(QImage::Format_RGBA8888);
+    r.mask = inpaintMask_.toImage(r.area);
+    return r;
+}
+
 // ---- Composite ----
 
 TilePtr Document::compositeTile(TileCoord c) {
@@ -227,6 +239,7 @@ TileGrid* Document::channel(const ChannelRef& ref) {
 
 void Document::markDirty(const QVector<TileCoord>& tiles) {
     if (tiles.isEmpty()) return;
+    ++revision_;
     QRect changed;
     for (const TileCoord& c : tiles) {
         cache_.remove(c);
@@ -253,11 +266,13 @@ void Document::markLayerDirty(const Layer& layer) {
 }
 
 void Document::markAllDirty() {
+    ++revision_;
     cache_.clear();
     if (onChanged) onChanged(bounds());
 }
 
 void Document::replaceSelection(const TileGrid& selection, bool active) {
+    ++revision_;
     selection_ = selection;
     selectionActive_ = active;
 }
@@ -265,6 +280,7 @@ void Document::replaceSelection(const TileGrid& selection, bool active) {
 void Document::replaceInpaintMask(const TileGrid& mask) {
     QVector<TileCoord> tiles = inpaintMask_.tileCoords() + mask.tileCoords();
     inpaintMask_ = mask;
+    ++revision_;
     if (onChanged) {
         QRect r;
         for (const TileCoord& c : tiles) r |= c.pixelRect();

@@ -29,6 +29,15 @@ struct ChannelRef {
 
 class PixelEdit;
 
+// What an inpainting request takes from the document, as plain values: the area around the
+// inpaint mask, its composite and the mask, and the revision to detect a stale result.
+struct InpaintRegion {
+    QRect area;        // mask bounds plus padding, clipped to the canvas; empty: no mask
+    QImage composite;  // Format_RGBA8888, straight alpha
+    QImage mask;       // Format_Grayscale8
+    quint64 revision = 0;
+};
+
 class Document {
 public:
     explicit Document(QSize canvasSize);
@@ -88,6 +97,10 @@ public:
     // saw. Tiles are shared copy-on-write, so the copy costs little; it has no undo history.
     std::unique_ptr<Document> snapshot() const;
 
+    // Increases with every change to pixels, layers, the selection or the inpaint mask.
+    quint64 revision() const { return revision_; }
+    InpaintRegion inpaintRegion(int padding);
+
     // ---- The composite ----
     // The flattened tile at c, recomputed only if it was marked dirty; null = transparent.
     TilePtr compositeTile(TileCoord c);
@@ -128,6 +141,7 @@ private:
     // Valid composite tiles (a null value: known transparent); marking dirty removes entries.
     QHash<TileCoord, TilePtr> cache_;
     qint64 tilesRendered_ = 0;
+    quint64 revision_ = 0;
     QSet<PixelEdit*> activeEdits_;
     std::unique_ptr<UndoHistory> history_;
 };

@@ -268,3 +268,29 @@ TEST_CASE("erasing (dst-out) and clipping (dst-in) layers composite over the who
     CHECK(doc.flatten() == doc.renderUncached(doc.bounds()));
     CHECK(doc.flatten().pixelColor(100, 40).alpha() == 255);
 }
+
+TEST_CASE("an inpainting request gets the masked area, its composite and a revision",
+          "[document]") {
+    Document doc(QSize(200, 100));
+    LayerPtr l = addPaint(doc, QStringLiteral("l"));
+    fillRect(*l, QRect(0, 0, 200, 100), QColor(30, 60, 90));
+    doc.markAllDirty();
+    CHECK(doc.inpaintRegion(16).area.isEmpty());  // no mask yet
+    auto edit = doc.beginPixelEdit(ChannelRef::inpaintMask(), QStringLiteral("Mask"));
+    for (int y = 40; y < 50; ++y)
+        for (int x = 100; x < 120; ++x) *edit->writablePixel(x, y) = 200;
+    REQUIRE(edit->commit());
+    const InpaintRegion r = doc.inpaintRegion(16);
+    CHECK(r.area == QRect(84, 24, 52, 42));
+    CHECK(r.composite.size() == r.area.size());
+    CHECK(r.composite.pixelColor(0, 0) == QColor(30, 60, 90));
+    CHECK(r.mask.format() == QImage::Format_Grayscale8);
+    CHECK(qGray(r.mask.pixel(16, 16)) == 200);
+    CHECK(qGray(r.mask.pixel(0, 0)) == 0);
+    // Padding stops at the canvas edge.
+    CHECK(doc.inpaintRegion(500).area == doc.bounds());
+    // Any change makes an earlier request stale.
+    const quint64 before = r.revision;
+    doc.setOpacity(l, 0.5f);
+    CHECK(doc.revision() > before);
+}
