@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QImageReader>
 #include <QImageWriter>
+#include <QPainter>
 #include <QSaveFile>
 
 namespace atelier {
@@ -49,15 +50,40 @@ ImageLoadResult loadImage(const QString& path, const ImageLimits& limits) {
 }
 
 QString savePngAtomically(const QImage& image, const QString& path) {
-    if (image.isNull()) return QStringLiteral("nothing to export: the image is empty");
+    return saveImageAtomically(image, path, "png");
+}
+
+QString saveImageAtomically(const QImage& source, const QString& path, QByteArray format,
+                            int quality) {
+    if (source.isNull()) return QStringLiteral("nothing to export: the image is empty");
+    if (format.isEmpty()) format = QFileInfo(path).suffix().toLower().toLatin1();
+    if (format == "jpeg") format = "jpg";
+    if (format == "tif") format = "tiff";
+    if (!QImageWriter::supportedImageFormats().contains(format)) {
+        return QStringLiteral("%1: cannot write \"%2\" images (PNG, JPEG, TIFF and WebP are "
+                              "supported)")
+            .arg(path, QString::fromLatin1(format));
+    }
+    QImage image = source;
+    if (format == "jpg") {
+        // JPEG cannot store alpha; composite on white rather than let it turn black.
+        QImage flat(source.size(), QImage::Format_RGB32);
+        flat.fill(Qt::white);
+        QPainter painter(&flat);
+        painter.drawImage(0, 0, source);
+        painter.end();
+        image = flat;
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         return QStringLiteral("%1: cannot be written (%2)").arg(path, file.errorString());
     }
-    QImageWriter writer(&file, "png");
+    QImageWriter writer(&file, format);
+    if (quality >= 0) writer.setQuality(quality);
     if (!writer.write(image)) {
         file.cancelWriting();
-        return QStringLiteral("%1: PNG encoding failed (%2)").arg(path, writer.errorString());
+        return QStringLiteral("%1: %2 encoding failed (%3)")
+            .arg(path, QString::fromLatin1(format.toUpper()), writer.errorString());
     }
     if (!file.commit()) {
         return QStringLiteral("%1: could not be saved (%2); the previous file is untouched")

@@ -24,4 +24,10 @@ ImageLoadResult loadImage(const QString& path, const ImageLimits& limits = {});
 // an existing file is never left half-written. Returns an empty string or the error.
 QString savePngAtomically(const QImage& image, const QString& path);
 
+// The same for any format Qt's image plugins write (PNG, JPEG, TIFF, WebP), chosen by format
+// ("png", "jpg", "tiff", "webp") or, when empty, by the file name's suffix. quality: -1 for the
+// plugin's default, else 0..100 (JPEG, WebP). JPEG has no alpha: the image is flattened on white.
+QString saveImageAtomically(const QImage& image, const QString& path, QByteArray format = {},
+                            int quality = -1);
+
 }  // namespace atelier

@@ -66,8 +66,10 @@ inference::Rgb8Image readRgb8(const std::string& path) {
     if (endsWith(path, ".safetensors")) {
         const auto file = inference::SafetensorsFile::open(path);
         const auto* info = pickTensor(file, {"image", "image_uint8_hwc"});
-        if (!info || info->dtype != inference::DType::U8 || info->shape.size() != 3 || info->shape[2] != 3)
-            throw BadInput(path + ": needs a uint8 [height, width, 3] tensor 'image'");
+        if (!info) throw BadInput(path + ": holds no tensor named image or image_uint8_hwc");
+        if (info->dtype != inference::DType::U8 || info->shape.size() != 3 || info->shape[2] != 3 || info->shape[0] <= 0 ||
+            info->shape[1] <= 0)
+            throw BadInput(path + ": tensor " + info->name + " must be uint8 [height, width, 3]");
         inference::Rgb8Image image{int(info->shape[1]), int(info->shape[0]), {}};
         image.rgb.resize(info->byteSize());
         file.readBytes(*info, image.rgb.data());

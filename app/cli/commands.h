@@ -26,5 +26,6 @@ void addTokenizeCommands(CLI::App& app);
 void addModelCommands(CLI::App& app);
 void addPipelineCommands(CLI::App& app);
 void addDepthCommands(CLI::App& app);
+void addDocumentCommands(CLI::App& app);  // only with the app (ATELIER_WITH_APP)
 
 }  // namespace atelier::cli

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
     addModelCommands(app);
     addPipelineCommands(app);
     addDepthCommands(app);
+#ifdef ATELIER_WITH_APP
+    addDocumentCommands(app);
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

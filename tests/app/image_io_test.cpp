@@ -68,3 +68,27 @@ TEST_CASE("a failed export leaves the existing file untouched", "[image_io]") {
     REQUIRE(f.open(QIODevice::ReadOnly));
     CHECK(f.readAll() == QByteArray("previous contents"));
 }
+
+TEST_CASE("export writes TIFF, WebP and JPEG by extension, atomically", "[image_io]") {
+    QTemporaryDir dir;
+    QImage img(16, 8, QImage::Format_ARGB32);
+    img.fill(QColor(10, 200, 30, 255));
+    for (const char* name : {"x.tiff", "x.tif", "x.webp", "x.jpg", "x.png"}) {
+        INFO(name);
+        const QString out = dir.filePath(QString::fromLatin1(name));
+        REQUIRE(saveImageAtomically(img, out).isEmpty());
+        const ImageLoadResult back = loadImage(out);
+        REQUIRE(back.ok());
+        CHECK(back.image.size() == img.size());
+        const QColor c = back.image.pixelColor(3, 3);
+        CHECK(std::abs(c.green() - 200) <= 8);  // JPEG and lossy WebP are close, not exact
+    }
+    // JPEG has no alpha: transparent pixels come out white, not black.
+    QImage clear(8, 8, QImage::Format_ARGB32);
+    clear.fill(Qt::transparent);
+    const QString jpg = dir.filePath(QStringLiteral("clear.jpg"));
+    REQUIRE(saveImageAtomically(clear, jpg).isEmpty());
+    CHECK(loadImage(jpg).image.pixelColor(2, 2).lightness() > 240);
+    const QString err = saveImageAtomically(img, dir.filePath(QStringLiteral("x.xyz")));
+    CHECK(err.contains(QLatin1String("cannot write \"xyz\"")));
+}
