@@ -152,6 +152,7 @@ std::unique_ptr<Document> Document::snapshot() const {
     copy->selectionActive_ = selectionActive_;
     copy->inpaintMask_ = inpaintMask_;
     copy->cache_ = cache_;
+    copy->cacheBytes_ = cacheBytes_;
     for (const PixelEdit* edit : activeEdits_) {
         const ChannelRef& t = edit->target();
         ChannelRef mapped = t;
@@ -163,10 +164,12 @@ std::unique_ptr<Document> Document::snapshot() const {
         TileGrid* grid = copy->channel(mapped);
         if (!grid) continue;
         const auto& before = edit->originalTiles();
+        QVector<TileCoord> touched;
         for (auto it = before.cbegin(); it != before.cend(); ++it) {
             grid->setTile(it.key(), it.value());
-            copy->cache_.remove(it.key());
+            touched.push_back(it.key());
         }
+        copy->markDirty(touched);
     }
     copy->history_->setClean();
     return copy;
@@ -191,7 +194,17 @@ TilePtr Document::compositeTile(TileCoord c) {
     if (it != cache_.constEnd()) return it.value();
     TilePtr t = renderTile(*root_, c);
     ++tilesRendered_;
+    const qint64 size = t ? qint64(t->byteSize()) : 0;
+    if (cacheBytes_ + size > cacheBudget_) {
+        // Over budget: drop tiles (in hash order, so arbitrary ones) down to three quarters.
+        for (auto it = cache_.begin();
+             it != cache_.end() && cacheBytes_ + size > cacheBudget_ * 3 / 4;) {
+            cacheBytes_ -= it.value() ? qint64(it.value()->byteSize()) : 0;
+            it = cache_.erase(it);
+        }
+    }
     cache_.insert(c, t);
+    cacheBytes_ += size;
     return t;
 }
 
@@ -242,7 +255,11 @@ void Document::markDirty(const QVector<TileCoord>& tiles) {
     ++revision_;
     QRect changed;
     for (const TileCoord& c : tiles) {
-        cache_.remove(c);
+        auto it = cache_.find(c);
+        if (it != cache_.end()) {
+            cacheBytes_ -= it.value() ? qint64(it.value()->byteSize()) : 0;
+            cache_.erase(it);
+        }
         changed |= c.pixelRect();
     }
     if (onChanged) onChanged(changed);
@@ -268,6 +285,7 @@ void Document::markLayerDirty(const Layer& layer) {
 void Document::markAllDirty() {
     ++revision_;
     cache_.clear();
+    cacheBytes_ = 0;
     if (onChanged) onChanged(bounds());
 }
 

@@ -109,6 +109,10 @@ public:
     QImage flatten() { return composite(bounds()); }
     // Renders an area from scratch, bypassing and not touching the cache (for tests).
     QImage renderUncached(const QRect& area) const;
+    // The composite cache holds at most this many bytes (default 1 GiB); past it, arbitrary
+    // tiles are dropped and rendered again when next needed.
+    void setCompositeCacheBudget(qint64 bytes) { cacheBudget_ = bytes; }
+    qint64 compositeCacheBytes() const { return cacheBytes_; }
     // How many tiles the cache has rendered so far (tests check that only dirty ones are).
     qint64 tilesRendered() const { return tilesRendered_; }
     // Called after every change with the pixel area whose composite changed.
@@ -141,6 +145,8 @@ private:
     // Valid composite tiles (a null value: known transparent); marking dirty removes entries.
     QHash<TileCoord, TilePtr> cache_;
     qint64 tilesRendered_ = 0;
+    qint64 cacheBytes_ = 0;
+    qint64 cacheBudget_ = qint64(1) << 30;
     quint64 revision_ = 0;
     QSet<PixelEdit*> activeEdits_;
     std::unique_ptr<UndoHistory> history_;

@@ -18,6 +18,11 @@ inline const QLatin1String kPipeline("atelier:pipeline");
 inline const QLatin1String kMaskSrc("atelier:mask-src");
 inline const QLatin1String kMaskX("atelier:mask-x");
 inline const QLatin1String kMaskY("atelier:mask-y");
+// A masked layer's src holds its pixels with the mask applied (what other programs should show);
+// the pixels themselves are here.
+inline const QLatin1String kUnmaskedSrc("atelier:unmasked-src");
+inline const QLatin1String kUnmaskedX("atelier:unmasked-x");
+inline const QLatin1String kUnmaskedY("atelier:unmasked-y");
 inline const QLatin1String kInpaintMaskSrc("atelier:inpaint-mask-src");
 inline const QLatin1String kInpaintMaskX("atelier:inpaint-mask-x");
 inline const QLatin1String kInpaintMaskY("atelier:inpaint-mask-y");

@@ -177,6 +177,12 @@ private:
                                      "layer \"%1\": %2 is not a PNG; the layer is "
                                      "left empty")
                                      .arg(layer->props.name, pendingSrc_);
+                } else if (!pendingUnmaskedSrc_.isEmpty()) {
+                    // Atelier's own masked layer: its src is the masked preview for others.
+                    if (!readPixels(pendingUnmaskedSrc_,
+                                    QStringLiteral("layer \"%1\"").arg(layer->props.name),
+                                    pendingUnmaskedAt_ + origin, layer->pixels))
+                        return false;
                 } else if (!pendingSrc_.isEmpty() &&
                            !readPixels(pendingSrc_,
                                        QStringLiteral("layer \"%1\"").arg(layer->props.name), at,
@@ -218,6 +224,8 @@ private:
 
     bool readCommon(Layer& layer, const QXmlStreamAttributes& attrs, bool isStack, QPoint* at) {
         pendingSrc_.clear();
+        pendingUnmaskedSrc_.clear();
+        pendingUnmaskedAt_ = QPoint();
         pendingMaskSrc_.clear();
         pendingMaskAt_ = QPoint();
         // Names first, so that messages can name the layer.
@@ -304,6 +312,16 @@ private:
                                                  "not a plain name inside the archive")
                                       .arg(who, v));
                 pendingMaskSrc_ = v;
+            } else if (n == ora::kUnmaskedSrc && !isStack) {
+                if (!isSafeMemberName(v))
+                    return failed(QStringLiteral("stack.xml: %1 has src=\"%2\", which is not a "
+                                                 "plain name inside the archive")
+                                      .arg(who, v));
+                pendingUnmaskedSrc_ = v;
+            } else if (n == ora::kUnmaskedX || n == ora::kUnmaskedY) {
+                int c = 0;
+                if (!parseCoordinate(QStringLiteral("%1 %2").arg(who, n), v, &c)) return false;
+                (n == ora::kUnmaskedX ? pendingUnmaskedAt_.rx() : pendingUnmaskedAt_.ry()) = c;
             } else if (n == ora::kMaskX || n == ora::kMaskY) {
                 int c = 0;
                 if (!parseCoordinate(QStringLiteral("%1 %2").arg(who, n), v, &c)) return false;
@@ -349,7 +367,8 @@ private:
     std::unique_ptr<Document> doc_;
     MemberDecoder decoder_{zip_, limits_};
     int layerCount_ = 0;
-    QString pendingSrc_, pendingMaskSrc_;
+    QString pendingSrc_, pendingMaskSrc_, pendingUnmaskedSrc_;
+    QPoint pendingUnmaskedAt_;
     QPoint pendingMaskAt_;
 };
 

@@ -140,6 +140,34 @@ private:
         if (p.guidanceScale >= 0) w.writeAttribute(ora::kGuidanceScale, number(p.guidanceScale));
     }
 
+    // A layer's pixels as a straight-alpha PNG cropped to their content (*at: where it goes).
+    bool addLayerPng(const QString& src, const TileGrid& pixels, QRect* at, QString* error) {
+        QRect r = pixels.contentBounds();
+        if (r.isEmpty()) r = QRect(0, 0, 1, 1);
+        *at = r;
+        QImage image = pixels.toImage(r);
+        image.convertTo(QImage::Format_RGBA8888);  // straight alpha, in place
+        return addPng(src, image, error);
+    }
+
+    static TileGrid masked(const TileGrid& pixels, const TileGrid& mask) {
+        TileGrid out = pixels;
+        for (const TileCoord& c : pixels.tileCoords()) {
+            const TilePtr m = mask.tile(c);
+            if (!m && mask.fill() == 255) continue;
+            Tile* t = out.writableTile(c);
+            for (int p = 0; p < kTileSize * kTileSize; ++p) {
+                const int k = m ? m->bytes[size_t(p)] : mask.fill();
+                for (int ch = 0; ch < 4; ++ch) {
+                    uint8_t& v = t->bytes[size_t(p) * 4 + ch];
+                    v = uint8_t((v * k + 127) / 255);
+                }
+            }
+        }
+        out.dropFillTiles();
+        return out;
+    }
+
     // A layer mask as a grey PNG cropped to where it hides anything, with atelier:* attributes.
     bool writeMask(QXmlStreamWriter& w, const TileGrid& mask, const QString& src, QString* error) {
         QRect m = mask.contentBounds();
@@ -172,16 +200,25 @@ private:
                 continue;
             }
             const int n = layerNumber_++;
-            QRect r = l.pixels.contentBounds();
-            if (r.isEmpty()) r = QRect(0, 0, 1, 1);
-            const QString src = QStringLiteral("data/layer-%1.png").arg(n, 3, 10, QLatin1Char('0'));
-            QImage pixels = l.pixels.toImage(r);
-            pixels.convertTo(QImage::Format_RGBA8888);  // straight alpha, in place
-            if (!addPng(src, pixels, error)) return false;
+            const QString number = QStringLiteral("%1").arg(n, 3, 10, QLatin1Char('0'));
+            // Other programs do not know Atelier's masks: src shows them the masked pixels,
+            // and the pixels themselves go beside it.
+            const TileGrid shown = l.mask ? masked(l.pixels, *l.mask) : l.pixels;
+            QRect r;
+            const QString src = QStringLiteral("data/layer-%1.png").arg(number);
+            if (!addLayerPng(src, shown, &r, error)) return false;
             w.writeStartElement(QStringLiteral("layer"));
             w.writeAttribute(QStringLiteral("src"), src);
             w.writeAttribute(QStringLiteral("x"), QString::number(r.x()));
             w.writeAttribute(QStringLiteral("y"), QString::number(r.y()));
+            if (l.mask) {
+                const QString raw = QStringLiteral("data/layer-%1-unmasked.png").arg(number);
+                QRect u;
+                if (!addLayerPng(raw, l.pixels, &u, error)) return false;
+                w.writeAttribute(ora::kUnmaskedSrc, raw);
+                w.writeAttribute(ora::kUnmaskedX, QString::number(u.x()));
+                w.writeAttribute(ora::kUnmaskedY, QString::number(u.y()));
+            }
             writeCommon(w, l);
             if (l.props.lockAlpha)
                 w.writeAttribute(QStringLiteral("alpha-preserve"), QStringLiteral("true"));

@@ -294,3 +294,16 @@ TEST_CASE("an inpainting request gets the masked area, its composite and a revis
     doc.setOpacity(l, 0.5f);
     CHECK(doc.revision() > before);
 }
+
+TEST_CASE("the composite cache stays within its budget and stays correct", "[document]") {
+    Document doc(QSize(640, 640));  // 100 tiles
+    LayerPtr l = addPaint(doc, QStringLiteral("l"));
+    fillRect(*l, QRect(0, 0, 640, 640), QColor(10, 20, 30));
+    doc.markAllDirty();
+    doc.setCompositeCacheBudget(20 * 64 * 64 * 4);
+    const QImage flat = doc.flatten();
+    CHECK(doc.compositeCacheBytes() <= 20 * 64 * 64 * 4);
+    CHECK(doc.compositeCacheBytes() > 0);
+    CHECK(flat == doc.renderUncached(doc.bounds()));
+    CHECK(doc.flatten() == flat);
+}

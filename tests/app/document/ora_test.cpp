@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <QRandomGenerator>
+#include <QRegularExpression>
 
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -159,6 +160,14 @@ TEST_CASE("the archive has the layout OpenRaster readers expect", "[ora]") {
     QImage gen;
     REQUIRE(gen.loadFromData(*zip->read(genSrc, &error), "PNG"));
     CHECK(gen.size() == QSize(100, 60));
+    // Other programs see the mask applied (it hides x 0..29 of row 30: local 30..59, 13)...
+    CHECK(gen.pixelColor(35, 13).alpha() == 0);
+    CHECK(gen.pixelColor(35, 14).alpha() == 100);
+    // ...and the pixels themselves sit beside it for Atelier.
+    CHECK(xml.contains("atelier:unmasked-src=\"data/layer-002-unmasked.png\""));
+    QImage raw;
+    REQUIRE(raw.loadFromData(*zip->read(QStringLiteral("data/layer-002-unmasked.png"), &error)));
+    CHECK(raw.pixelColor(35, 13).alpha() == 100);
     // Within a level: 8-bit premultiplied tiles keep alpha 100 colours to 100 steps.
     CHECK(closeTo(gen.convertToFormat(QImage::Format_RGBA8888).pixelColor(5, 5),
                   QColor(20, 120, 200, 100), 1));
@@ -288,4 +297,28 @@ TEST_CASE("saving during a stroke saves the state before it", "[ora][save]") {
     REQUIRE(edit->commit());
     REQUIRE(saveOra(doc, path).isEmpty());
     CHECK(straightAt(loadOra(path).document->flatten(), 5, 10) == QColor(255, 0, 0));
+}
+
+TEST_CASE("a reader that ignores Atelier's attributes shows the same picture", "[ora][compat]") {
+    // What GIMP, Krita or MyPaint see: stack.xml without the atelier:* attributes (masks are
+    // baked into src). Group masks are the exception, so the sample has none here.
+    auto doc = sampleDocument();
+    doc->removeLayerMask(doc->root().children()[1]);  // the group's mask
+    QString error;
+    const QByteArray bytes = encodeOra(*doc, &error);
+    auto zip = ZipReader::open(bytes, {}, &error);
+    REQUIRE(zip);
+    std::vector<ZipEntry> entries;
+    for (const QString& name : zip->names()) {
+        QByteArray data = *zip->read(name, &error);
+        if (name == QLatin1String("stack.xml"))
+            data = QString::fromUtf8(data)
+                       .remove(QRegularExpression(QStringLiteral(" atelier:[a-z-]+=\"[^\"]*\"")))
+                       .toUtf8();
+        entries.push_back({name, data, name == QLatin1String("mimetype")});
+    }
+    OraLoadResult plain = loadOraFromBytes(makeZip(entries), QStringLiteral("plain.ora"));
+    REQUIRE(plain.ok());
+    for (const LayerPtr& l : plain.document->allLayers()) CHECK_FALSE(l->mask.has_value());
+    CHECK(maxDifference(plain.document->flatten(), doc->flatten()) <= 1);
 }
