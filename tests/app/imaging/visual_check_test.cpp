@@ -19,14 +19,14 @@ namespace {
 
 // Something like a real model: inside its mask new content (rings), outside the context
 // reproduced with a VAE-like softening and a colour drift (warmer, darker) everywhere.
-ImageF fakeModel(const ImageF& image, const ImageF& mask) {
+ImageF fakeModel(const ImageF& image, const ImageF& mask, bool newContent) {
     ImageF out = image;
     for (int y = 0; y < image.height; ++y) {
         for (int x = 0; x < image.width; ++x) {
             const int x0 = std::max(x - 1, 0), x1 = std::min(x + 1, image.width - 1);
             for (int c = 0; c < 3; ++c) {
                 float v = (image.at(x0, y, c) + 2 * image.at(x, y, c) + image.at(x1, y, c)) / 4;
-                if (mask.at(x, y, 0) > 0.5f) {
+                if (newContent && mask.at(x, y, 0) > 0.5f) {
                     const float r = std::hypot(x - image.width / 2.f, y - image.height / 2.f);
                     const float ring = 0.5f + 0.5f * std::sin(r * 0.15f + c);
                     v = 0.5f * v + 0.5f * ring;
@@ -41,6 +41,24 @@ ImageF fakeModel(const ImageF& image, const ImageF& mask) {
 
 void save(const QImage& image, const QString& dir, const char* name) {
     REQUIRE(atelier::savePngAtomically(image, dir + "/" + name).isEmpty());
+}
+
+// The disc's left edge and the soft stroke's top edge, 4x, side by side.
+QImage zoomOnSeams(const ImageF& image) {
+    const QImage full = toQImage(image);
+    QImage out(2 * 320 + 8, 320, QImage::Format_RGB888);
+    out.fill(Qt::white);
+    const QImage a = full.copy(200, 180, 80, 80).scaled(320, 320, Qt::IgnoreAspectRatio,
+                                                         Qt::FastTransformation);
+    const QImage b = full.copy(420, 270, 80, 80).scaled(320, 320, Qt::IgnoreAspectRatio,
+                                                         Qt::FastTransformation);
+    for (int y = 0; y < 320; ++y) {
+        for (int x = 0; x < 320; ++x) {
+            out.setPixel(x, y, a.pixel(x, y));
+            out.setPixel(328 + x, y, b.pixel(x, y));
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -60,12 +78,23 @@ TEST_CASE("visual check: before and after PNGs", "[.visual]") {
     InpaintOptions options;
     ImageF generated;
     const ImageF after = composite(image, mask, options, [&](const ImageF& img, const ImageF& m) {
-        generated = fakeModel(img, m);
+        generated = fakeModel(img, m, true);
         return generated;
     });
+    // A model that reproduces the context inside the mask too: any seam left is colour drift
+    // or the paste itself.
+    auto faithful = [](const ImageF& img, const ImageF& m) { return fakeModel(img, m, false); };
+    const ImageF faithfulMatched = composite(image, mask, options, faithful);
     options.colourMatch = false;
-    const ImageF unmatched = composite(image, mask, options, fakeModel);
+    const ImageF unmatched = composite(image, mask, options, [](const ImageF& img,
+                                                                const ImageF& m) {
+        return fakeModel(img, m, true);
+    });
+    const ImageF faithfulUnmatched = composite(image, mask, options, faithful);
     const InpaintJob job = prepareInpaint(image, mask, options);
+    save(zoomOnSeams(faithfulUnmatched), dir, "faithful_seams_without_colour_match_4x.png");
+    save(zoomOnSeams(faithfulMatched), dir, "faithful_seams_4x.png");
+    save(zoomOnSeams(after), dir, "seams_4x.png");
 
     save(toQImage(image), dir, "before.png");
     save(toQImage(mask), dir, "mask.png");
