@@ -45,9 +45,9 @@ inference::ImageF cropImage(const inference::ImageF& image, const PixelRect& rec
     inference::ImageF out(rect.width, rect.height, image.channels);
     const std::size_t rowFloats = static_cast<std::size_t>(rect.width) * image.channels;
     for (int y = 0; y < rect.height; ++y) {
-        const float* src = image.data.data() +
-                           (static_cast<std::size_t>(rect.y + y) * image.width + rect.x) *
-                               image.channels;
+        const float* src =
+            image.data.data() +
+            (static_cast<std::size_t>(rect.y + y) * image.width + rect.x) * image.channels;
         std::memcpy(out.data.data() + y * rowFloats, src, rowFloats * sizeof(float));
     }
     return out;

@@ -25,7 +25,8 @@ inference::ImageF cropAlphaFor(const inference::ImageF& cropMask, const PixelRec
     const int bottom = crop.bottom() < image.height ? m : 0;
     inference::ImageF padded(cropMask.width + left + right, cropMask.height + top + bottom, 1);
     for (int y = 0; y < cropMask.height; ++y) {
-        for (int x = 0; x < cropMask.width; ++x) padded.at(x + left, y + top, 0) = cropMask.at(x, y, 0);
+        for (int x = 0; x < cropMask.width; ++x)
+            padded.at(x + left, y + top, 0) = cropMask.at(x, y, 0);
     }
     const inference::ImageF alpha = pasteAlpha(padded, feather);
     return cropImage(alpha, {left, top, cropMask.width, cropMask.height});
@@ -80,7 +81,8 @@ InpaintPatch finishInpaint(const InpaintJob& job, const inference::ImageF& gener
     patch.rect = job.region.crop;
     patch.rgb = resizeImage(generated, {patch.rect.width, patch.rect.height});
     if (options.colourMatch) {
-        matchColours(patch.rgb, job.originalCrop, referenceRing(job.cropRepaint, options.colourRing));
+        matchColours(patch.rgb, job.originalCrop,
+                     referenceRing(job.cropRepaint, options.colourRing));
     }
     patch.alpha = job.cropAlpha;
     return patch;

@@ -16,10 +16,10 @@ namespace atelier::app {
 
 struct InpaintOptions {
     InpaintRegionOptions region;
-    int maskGrow = 8;   // image pixels the generator repaints beyond the mask: the model's weak
-                        // edge falls where nothing is pasted (Krita AI plugin: grow 4 px)
-    int feather = 8;    // image pixels over which the paste fades in inside the mask's edge
-                        // (A1111 mask blur 4 px, but that one bleeds outside the mask)
+    int maskGrow = 8;  // image pixels the generator repaints beyond the mask: the model's weak
+                       // edge falls where nothing is pasted (Krita AI plugin: grow 4 px)
+    int feather = 8;   // image pixels over which the paste fades in inside the mask's edge
+                       // (A1111 mask blur 4 px, but that one bleeds outside the mask)
     bool colourMatch = true;
     int colourRing = 16;  // image pixels: the band outside the repaint mask whose colours the
                           // generated region is matched to
@@ -28,8 +28,8 @@ struct InpaintOptions {
 // Receives the crop fitted to the working size (RGB) and the repaint mask (1 channel, 0 or 1:
 // 1 = repaint, already grown, every pixel that may change) at that size; returns an RGB image of
 // the same size. Exceptions it throws (cancel, out of memory) pass through composite().
-using InpaintGenerator = std::function<inference::ImageF(const inference::ImageF& image,
-                                                         const inference::ImageF& mask)>;
+using InpaintGenerator =
+    std::function<inference::ImageF(const inference::ImageF& image, const inference::ImageF& mask)>;
 
 // A prepared request: what the generator gets, and what the paste will need.
 struct InpaintJob {
@@ -43,9 +43,9 @@ struct InpaintJob {
 
 // One generated variation, ready to paste at `rect` (or to stage as a layer with this alpha).
 struct InpaintPatch {
-    PixelRect rect;          // the crop, in image pixels
-    inference::ImageF rgb;   // generated, resized to the crop and colour-matched
-    inference::ImageF alpha; // 1 channel; 0 wherever the mask is 0
+    PixelRect rect;           // the crop, in image pixels
+    inference::ImageF rgb;    // generated, resized to the crop and colour-matched
+    inference::ImageF alpha;  // 1 channel; 0 wherever the mask is 0
 };
 
 // Throws InpaintError when the image is not RGB, the mask not one channel of the image's size,

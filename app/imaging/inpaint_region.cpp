@@ -61,8 +61,8 @@ PixelSize fittedWorkingSize(double aspect, const InpaintRegionOptions& o) {
     long long bestArea = 0;
     double bestError = 1e300;
     for (long long w = m; w * m <= budget; w += m) {
-        const long long below =
-            std::max(m, static_cast<long long>(std::floor(static_cast<double>(w) / aspect / m)) * m);
+        const long long below = std::max(
+            m, static_cast<long long>(std::floor(static_cast<double>(w) / aspect / m)) * m);
         for (const long long h : {below, below + m}) {
             if (w * h > budget) continue;
             const double error = std::abs(std::log(static_cast<double>(w) / h / aspect));
@@ -156,8 +156,9 @@ InpaintRegion inpaintRegionForBounds(PixelSize image, PixelRect bounds,
     const int bx1 = std::min(bounds.right(), image.width);
     const int by1 = std::min(bounds.bottom(), image.height);
     if (bounds.empty() || bx1 <= bx0 || by1 <= by0) {
-        throw InpaintError("the mask is empty: paint where the image should change (no mask "
-                           "pixel is above 0)");
+        throw InpaintError(
+            "the mask is empty: paint where the image should change (no mask "
+            "pixel is above 0)");
     }
     InpaintRegion region;
     region.maskBounds = {bx0, by0, bx1 - bx0, by1 - by0};

@@ -68,9 +68,15 @@ inference::ImageF imageFromMat(const cv::Mat& mat, ChannelOrder order) {
     inference::ImageF out(mat.cols, mat.rows, channels == 4 ? 3 : channels);
     const bool swap = order == ChannelOrder::Bgr;
     switch (mat.depth()) {
-        case CV_8U: readPixels<uint8_t>(mat, out, channels, swap, 255.f); break;
-        case CV_16U: readPixels<uint16_t>(mat, out, channels, swap, 65535.f); break;
-        case CV_32F: readPixels<float>(mat, out, channels, swap, 1.f); break;
+        case CV_8U:
+            readPixels<uint8_t>(mat, out, channels, swap, 255.f);
+            break;
+        case CV_16U:
+            readPixels<uint16_t>(mat, out, channels, swap, 65535.f);
+            break;
+        case CV_32F:
+            readPixels<float>(mat, out, channels, swap, 1.f);
+            break;
         default:
             throw InpaintError("cannot convert a matrix of OpenCV depth " +
                                std::to_string(mat.depth()) + " (only 8-bit, 16-bit, float)");
@@ -83,9 +89,15 @@ cv::Mat matFromImage(const inference::ImageF& image, int depth, ChannelOrder ord
     const bool swap = order == ChannelOrder::Bgr;
     cv::Mat mat(image.height, image.width, CV_MAKETYPE(depth, image.channels));
     switch (depth) {
-        case CV_8U: writePixels<uint8_t>(image, mat, swap, 255.f); break;
-        case CV_16U: writePixels<uint16_t>(image, mat, swap, 65535.f); break;
-        case CV_32F: writePixels<float>(image, mat, swap, 1.f); break;
+        case CV_8U:
+            writePixels<uint8_t>(image, mat, swap, 255.f);
+            break;
+        case CV_16U:
+            writePixels<uint16_t>(image, mat, swap, 65535.f);
+            break;
+        case CV_32F:
+            writePixels<float>(image, mat, swap, 1.f);
+            break;
         default:
             throw InpaintError("cannot convert an image to OpenCV depth " + std::to_string(depth));
     }

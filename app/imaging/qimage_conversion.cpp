@@ -11,8 +11,8 @@ namespace {
 
 bool deeperThan8Bits(const QImage& image) {
     const QPixelFormat pf = image.pixelFormat();
-    return image.format() == QImage::Format_Grayscale16 || pf.redSize() > 8 ||
-           pf.greenSize() > 8 || pf.blueSize() > 8 || pf.alphaSize() > 8;
+    return image.format() == QImage::Format_Grayscale16 || pf.redSize() > 8 || pf.greenSize() > 8 ||
+           pf.blueSize() > 8 || pf.alphaSize() > 8;
 }
 
 // Reads channels [first, first + count) of straight RGBA8888 or RGBA64.

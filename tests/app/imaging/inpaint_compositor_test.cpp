@@ -66,8 +66,8 @@ TEST_CASE("pixels whose mask is 0 come back bit-identical, whatever the generato
 }
 
 TEST_CASE("a round trip through QImage keeps every unmasked 8-bit pixel", "[inpaint_compositor]") {
-    QImage document = toQImage(t::texturedImage(300, 200))
-                          .convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    QImage document =
+        toQImage(t::texturedImage(300, 200)).convertToFormat(QImage::Format_ARGB32_Premultiplied);
     const ImageF mask = t::discMask(300, 200, 150, 100, 40);
     const QImage back = toQImage(composite(imageFromQImage(document), mask, {}, garbage(3)))
                             .convertToFormat(QImage::Format_ARGB32_Premultiplied);
@@ -105,7 +105,8 @@ TEST_CASE("the generator gets the fitted crop and a binary repaint mask covering
     // mask's corner pixels land on repainted working pixels.
     const PixelRect crop = job.region.crop;
     for (int y = 200; y < 260; ++y) {
-        for (int x = 300; x < 400; ++x) REQUIRE(job.cropRepaint.at(x - crop.x, y - crop.y, 0) == 1.f);
+        for (int x = 300; x < 400; ++x)
+            REQUIRE(job.cropRepaint.at(x - crop.x, y - crop.y, 0) == 1.f);
     }
     CHECK(job.cropRepaint.at(300 - 8 - crop.x, 230 - crop.y, 0) == 1.f);   // grown 8 px
     CHECK(job.cropRepaint.at(300 - 10 - crop.x, 230 - crop.y, 0) == 0.f);  // not 10
@@ -132,7 +133,8 @@ TEST_CASE("a grey mask is per-pixel strength: 0.5 gives the midpoint", "[inpaint
         for (int y = 80 + 10; y < 80 + 120 - 10; ++y) {
             for (int x = 100 + 10; x < 100 + 160 - 10; ++x) {
                 for (int c = 0; c < 3; ++c) {
-                    const float expected = image.at(x, y, c) + strength * (0.9f - image.at(x, y, c));
+                    const float expected =
+                        image.at(x, y, c) + strength * (0.9f - image.at(x, y, c));
                     REQUIRE(out.at(x, y, c) == Approx(expected).margin(1e-5));
                 }
             }
@@ -174,9 +176,8 @@ TEST_CASE("colour match removes a generator's colour shift at the seam", "[inpai
     const auto [shiftedMean, shiftedWorst] = seamError(composite(image, mask, options, redder));
     options.colourMatch = true;
     const auto [matchedMean, matchedWorst] = seamError(composite(image, mask, options, redder));
-    INFO("seam error without match " << shiftedMean << " (worst " << shiftedWorst
-                                     << "), with " << matchedMean << " (worst " << matchedWorst
-                                     << ")");
+    INFO("seam error without match " << shiftedMean << " (worst " << shiftedWorst << "), with "
+                                     << matchedMean << " (worst " << matchedWorst << ")");
     CHECK(shiftedWorst > 0.19);  // the test can fail: the shift does reach the seam
     CHECK(matchedMean < 0.002);  // measured 0.0001 (resampling to 512x512 and back)
     CHECK(matchedWorst < 0.01);  // measured 0.0008

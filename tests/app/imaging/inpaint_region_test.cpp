@@ -75,8 +75,7 @@ TEST_CASE("the crop is clamped at the image's borders and stays inside it", "[in
     CHECK(distortion(far) < 0.01);
 }
 
-TEST_CASE("tiny masks are upscaled to the working size, huge ones downscaled",
-          "[inpaint_region]") {
+TEST_CASE("tiny masks are upscaled to the working size, huge ones downscaled", "[inpaint_region]") {
     InpaintRegionOptions o;
     o.padding = 0;
     const InpaintRegion one = inpaintRegion(rectMask(64, 64, 31, 40, 1, 1), o);
@@ -130,8 +129,7 @@ TEST_CASE("every region is valid, and undistorted where the image has room", "[i
         checkWorkingSize(r.workingSize, o);
         CHECK(PixelRect{0, 0, w, h}.contains(r.crop));
         const PixelRect padded{std::max(mx - o.padding, 0), std::max(my - o.padding, 0), 0, 0};
-        CHECK(r.crop.contains({padded.x, padded.y,
-                               std::min(mx + mw + o.padding, w) - padded.x,
+        CHECK(r.crop.contains({padded.x, padded.y, std::min(mx + mw + o.padding, w) - padded.x,
                                std::min(my + mh + o.padding, h) - padded.y}));
         CHECK(distortion(r) <= std::log(1.05) + 1e-9);
         // With room on every side (the crop touches no border) the aspect matches to a pixel.
@@ -146,8 +144,7 @@ TEST_CASE("an empty mask and bad options are clear errors", "[inpaint_region]") 
     const InpaintRegionOptions o;
     REQUIRE_THROWS_WITH(inpaintRegion(atelier::inference::ImageF(64, 64, 1), o),
                         Catch::Contains("the mask is empty"));
-    CHECK_THROWS_WITH(inpaintRegion(atelier::inference::ImageF(), o),
-                      Catch::Contains("no pixels"));
+    CHECK_THROWS_WITH(inpaintRegion(atelier::inference::ImageF(), o), Catch::Contains("no pixels"));
     CHECK_THROWS_WITH(inpaintRegion(atelier::inference::ImageF(8, 8, 3, 1.f), o),
                       Catch::Contains("one channel"));
     CHECK_THROWS_WITH(inpaintRegionForBounds({100, 100}, {200, 200, 10, 10}, o),

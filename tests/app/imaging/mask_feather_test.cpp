@@ -56,8 +56,10 @@ TEST_CASE("the paste alpha is the soft mask times the feather, exactly 0 where t
     const ImageF f = featherMask(soft, 6);
     const ImageF a = pasteAlpha(soft, 6);
     for (std::size_t i = 0; i < a.data.size(); ++i) {
-        if (soft.data[i] <= 0.f) REQUIRE(a.data[i] == 0.f);
-        else REQUIRE(a.data[i] == Approx(f.data[i] * std::min(soft.data[i], 1.f)));
+        if (soft.data[i] <= 0.f)
+            REQUIRE(a.data[i] == 0.f);
+        else
+            REQUIRE(a.data[i] == Approx(f.data[i] * std::min(soft.data[i], 1.f)));
     }
     CHECK(a.at(60, 60, 0) == 1.f);
     CHECK(a.at(60, 40, 0) == Approx(0.6f));
@@ -89,7 +91,8 @@ TEST_CASE("the image's border is no seam, a crop's inner side is", "[mask_feathe
     const int edge = 99 - left.region.crop.x;
     CHECK(left.cropAlpha.at(edge, 150, 0) < 0.05f);
     // A square mask inside the image with padding 0: the crop is the mask, every side a seam.
-    const InpaintJob inner = prepareInpaint(image, t::rectMask(400, 300, 100, 100, 128, 128), options);
+    const InpaintJob inner =
+        prepareInpaint(image, t::rectMask(400, 300, 100, 100, 128, 128), options);
     REQUIRE(inner.region.crop == PixelRect{100, 100, 128, 128});
     CHECK(inner.cropAlpha.at(0, 64, 0) < 0.05f);
     CHECK(inner.cropAlpha.at(127, 64, 0) < 0.05f);

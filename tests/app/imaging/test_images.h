@@ -41,8 +41,7 @@ inline inference::ImageF discMask(int w, int h, float cx, float cy, float r, flo
     return m;
 }
 
-inline inference::ImageF rectMask(int w, int h, int x0, int y0, int rw, int rh,
-                                  float value = 1.f) {
+inline inference::ImageF rectMask(int w, int h, int x0, int y0, int rw, int rh, float value = 1.f) {
     inference::ImageF m(w, h, 1);
     for (int y = y0; y < y0 + rh; ++y) {
         for (int x = x0; x < x0 + rw; ++x) m.at(x, y, 0) = value;
@@ -50,8 +49,7 @@ inline inference::ImageF rectMask(int w, int h, int x0, int y0, int rw, int rh,
     return m;
 }
 
-inline inference::ImageF noise(int w, int h, int c, uint32_t seed, float lo = 0.f,
-                               float hi = 1.f) {
+inline inference::ImageF noise(int w, int h, int c, uint32_t seed, float lo = 0.f, float hi = 1.f) {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<float> dist(lo, hi);
     inference::ImageF img(w, h, c);

@@ -1,5 +1,6 @@
 // Not run by default ([.visual]): writes before/after PNGs to look at.
-//   build/tests/app/imaging/test_imaging "[.visual]"   (into $ATELIER_VISUAL_DIR or /tmp/atelier_visual)
+//   build/tests/app/imaging/test_imaging "[.visual]"   (into $ATELIER_VISUAL_DIR or
+//   /tmp/atelier_visual)
 #include <catch2/catch.hpp>
 
 #include <QDir>
@@ -48,10 +49,10 @@ QImage zoomOnSeams(const ImageF& image) {
     const QImage full = toQImage(image);
     QImage out(2 * 320 + 8, 320, QImage::Format_RGB888);
     out.fill(Qt::white);
-    const QImage a = full.copy(200, 180, 80, 80).scaled(320, 320, Qt::IgnoreAspectRatio,
-                                                         Qt::FastTransformation);
-    const QImage b = full.copy(420, 270, 80, 80).scaled(320, 320, Qt::IgnoreAspectRatio,
-                                                         Qt::FastTransformation);
+    const QImage a =
+        full.copy(200, 180, 80, 80).scaled(320, 320, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+    const QImage b =
+        full.copy(420, 270, 80, 80).scaled(320, 320, Qt::IgnoreAspectRatio, Qt::FastTransformation);
     for (int y = 0; y < 320; ++y) {
         for (int x = 0; x < 320; ++x) {
             out.setPixel(x, y, a.pixel(x, y));
@@ -86,10 +87,9 @@ TEST_CASE("visual check: before and after PNGs", "[.visual]") {
     auto faithful = [](const ImageF& img, const ImageF& m) { return fakeModel(img, m, false); };
     const ImageF faithfulMatched = composite(image, mask, options, faithful);
     options.colourMatch = false;
-    const ImageF unmatched = composite(image, mask, options, [](const ImageF& img,
-                                                                const ImageF& m) {
-        return fakeModel(img, m, true);
-    });
+    const ImageF unmatched =
+        composite(image, mask, options,
+                  [](const ImageF& img, const ImageF& m) { return fakeModel(img, m, true); });
     const ImageF faithfulUnmatched = composite(image, mask, options, faithful);
     const InpaintJob job = prepareInpaint(image, mask, options);
     save(zoomOnSeams(faithfulUnmatched), dir, "faithful_seams_without_colour_match_4x.png");
