@@ -247,3 +247,30 @@ TEST_CASE("the pieces apart give what composite gives", "[inpaint_compositor]") 
     applyPatch(staged, patch);
     CHECK(staged.data == whole.data);
 }
+
+TEST_CASE("a one-pixel mask changes that pixel only, fully", "[inpaint_compositor]") {
+    const ImageF image = t::texturedImage(100, 100);
+    ImageF mask(100, 100, 1);
+    mask.at(50, 50, 0) = 1.f;
+    InpaintOptions options;
+    options.colourMatch = false;
+    const ImageF out = composite(image, mask, options, [](const ImageF& img, const ImageF&) {
+        return ImageF(img.width, img.height, 3, 1.f);
+    });
+    for (int c = 0; c < 3; ++c) CHECK(out.at(50, 50, c) == Approx(1.f).margin(1e-6));
+    for (std::size_t i = 0; i < out.data.size(); ++i) {
+        if (i / 3 == 50 * 100 + 50) continue;
+        REQUIRE(sameBits(out.data[i], image.data[i]));
+    }
+}
+
+TEST_CASE("a mask over the whole image replaces it all, with no seam at the border",
+          "[inpaint_compositor]") {
+    const ImageF image = t::texturedImage(300, 200);
+    const ImageF out = composite(image, ImageF(300, 200, 1, 1.f), {},
+                                 [](const ImageF& img, const ImageF&) {
+                                     return ImageF(img.width, img.height, 3, 0.3f);
+                                 });
+    // No pixel outside the repaint mask to match colours against: the generation is kept as is.
+    for (const float v : out.data) REQUIRE(v == Approx(0.3f).margin(1e-6));
+}
