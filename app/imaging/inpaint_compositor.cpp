@@ -1,5 +1,6 @@
 #include "app/imaging/inpaint_compositor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 

@@ -25,9 +25,11 @@ struct InpaintOptions {
                           // generated region is matched to
 };
 
-// Receives the crop fitted to the working size (RGB) and the repaint mask (1 channel, 0 or 1:
-// 1 = repaint, already grown, every pixel that may change) at that size; returns an RGB image of
-// the same size. Exceptions it throws (cancel, out of memory) pass through composite().
+// Receives the crop fitted to the working size (RGB) and the repaint mask at that size (1
+// channel, 0 or 1, 1 = repaint: the artist's mask grown by maskGrow, so it holds every pixel
+// that may change); returns an RGB image of the same size: the model's raw decode everywhere, *not* with the input pasted back outside the
+// mask (the colour match measures the model's drift in the context it reproduced; pasted-back
+// originals would hide it). Exceptions it throws (cancel, out of memory) pass through.
 using InpaintGenerator =
     std::function<inference::ImageF(const inference::ImageF& image, const inference::ImageF& mask)>;
 
