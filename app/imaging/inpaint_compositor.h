@@ -27,9 +27,10 @@ struct InpaintOptions {
 
 // Receives the crop fitted to the working size (RGB) and the repaint mask at that size (1
 // channel, 0 or 1, 1 = repaint: the artist's mask grown by maskGrow, so it holds every pixel
-// that may change); returns an RGB image of the same size: the model's raw decode everywhere, *not* with the input pasted back outside the
-// mask (the colour match measures the model's drift in the context it reproduced; pasted-back
-// originals would hide it). Exceptions it throws (cancel, out of memory) pass through.
+// that may change); returns an RGB image of the same size: the model's raw decode everywhere, *not*
+// with the input pasted back outside the mask (the colour match measures the model's drift in the
+// context it reproduced; pasted-back originals would hide it). Exceptions it throws (cancel, out of
+// memory) pass through.
 using InpaintGenerator =
     std::function<inference::ImageF(const inference::ImageF& image, const inference::ImageF& mask)>;
 

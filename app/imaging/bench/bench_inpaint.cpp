@@ -75,8 +75,9 @@ void run(const char* name, const ImageF& image, const ImageF& mask, int rounds) 
 int main(int argc, char** argv) {
     const int rounds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
     const ImageF image = texture(4096, 3072);
-    std::printf("| case (4096x3072 image) | crop -> working | prepare ms | finish ms | paste ms "
-                "| total ms |\n| --- | --- | --- | --- | --- | --- |\n");
+    std::printf(
+        "| case (4096x3072 image) | crop -> working | prepare ms | finish ms | paste ms "
+        "| total ms |\n| --- | --- | --- | --- | --- | --- |\n");
     run("disc r=200", image, disc(4096, 3072, 200), rounds);
     run("disc r=1000", image, disc(4096, 3072, 1000), rounds);
     run("whole image", image, ImageF(4096, 3072, 1, 1.f), rounds);

@@ -267,10 +267,9 @@ TEST_CASE("a one-pixel mask changes that pixel only, fully", "[inpaint_composito
 TEST_CASE("a mask over the whole image replaces it all, with no seam at the border",
           "[inpaint_compositor]") {
     const ImageF image = t::texturedImage(300, 200);
-    const ImageF out = composite(image, ImageF(300, 200, 1, 1.f), {},
-                                 [](const ImageF& img, const ImageF&) {
-                                     return ImageF(img.width, img.height, 3, 0.3f);
-                                 });
+    const ImageF out = composite(
+        image, ImageF(300, 200, 1, 1.f), {},
+        [](const ImageF& img, const ImageF&) { return ImageF(img.width, img.height, 3, 0.3f); });
     // No pixel outside the repaint mask to match colours against: the generation is kept as is.
     for (const float v : out.data) REQUIRE(v == Approx(0.3f).margin(1e-6));
 }
