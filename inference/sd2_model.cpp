@@ -94,6 +94,8 @@ ModelSummary buildSummary(const ModelCheckpoint& m) {
                     {"layers run", std::to_string(t.layersUsed) + " (penultimate, then ln_final)"},
                     {"vocabulary", std::to_string(t.vocabSize)}};
     s.components = {unet, vae, text};
+    s.vaeFactor = int(v.spatialFactor());
+    s.nativeResolution = int(m.sampleSize * (m.variant == ModelVariant::Upscaler ? 1 : v.spatialFactor()));
     return s;
 }
 

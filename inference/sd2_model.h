@@ -54,6 +54,8 @@ struct ModelSummary {
     std::vector<std::string> notes;
     std::vector<ComponentSummary> components;
     double openSeconds = 0;
+    int nativeResolution = 512;  // pixels the UNet was trained at (512, 768-v: 768); upscaler: its input
+    int vaeFactor = 8;           // pixels per latent pixel
 };
 
 // A float32 tensor as plain data, row-major.

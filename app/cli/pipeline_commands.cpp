@@ -5,8 +5,14 @@
 
 #include "inference/pipelines.h"
 
+#ifdef ATELIER_WITH_APP
+#include "app/imaging/image_ops.h"
+#include "app/imaging/inpaint_compositor.h"
+#endif
+
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -24,6 +30,7 @@ struct JobArgs {
     int64_t seed = -1;
     int tile = 0;
     int threads = 0;
+    int blend = -1;  // >= 0: the app's path with this much context padding
 };
 
 // A one-line progress bar on stderr when it is a terminal; silent otherwise.
@@ -64,12 +71,58 @@ void run(Job job, JobArgs& a) {
     if (!a.prediction.empty()) options.prediction = a.prediction;
     inference::Sd2Model model = inference::Sd2Model::open(a.model, options);
     const inference::ProgressFn progress = progressBar();
+    auto runJob = [&](const inference::GenerationRequest& request) {
+        switch (job) {
+            case Job::Txt2Img: return inference::txt2img(model, request, progress);
+            case Job::Inpaint: return inference::inpaint(model, request, progress);
+            case Job::Depth2Img: return inference::depth2img(model, request, progress);
+            case Job::Upscale: break;
+        }
+        return inference::upscale(model, request, progress);
+    };
     inference::GenerationResult result;
-    switch (job) {
-        case Job::Txt2Img: result = inference::txt2img(model, r, progress); break;
-        case Job::Inpaint: result = inference::inpaint(model, r, progress); break;
-        case Job::Depth2Img: result = inference::depth2img(model, r, progress); break;
-        case Job::Upscale: result = inference::upscale(model, r, progress); break;
+    if (a.blend >= 0) {
+#ifdef ATELIER_WITH_APP
+        if (r.mask.empty()) throw BadInput("--blend needs --mask");
+        // The app's path: crop to the mask plus context, fit to the model's size, generate,
+        // then resize back, colour-match and paste through the feathered mask.
+        app::InpaintOptions blend;
+        blend.region.padding = a.blend;
+        blend.region.nativeResolution = model.summary().nativeResolution;
+        blend.region.sizeMultiple = 8 * model.summary().vaeFactor;
+        try {
+            const app::InpaintJob prepared = app::prepareInpaint(r.image, r.mask, blend);
+            inference::GenerationRequest cropped = r;
+            cropped.image = prepared.workingImage;
+            cropped.mask = prepared.workingMask;
+            if (!r.depth.empty()) {
+                // A supplied depth map covers the whole image (at any resolution): cut out the same
+                // region, at the depth map's own scale.
+                const app::PixelRect& c = prepared.region.crop;
+                const double sx = double(r.depth.width) / r.image.width, sy = double(r.depth.height) / r.image.height;
+                app::PixelRect d{int(c.x * sx), int(c.y * sy), std::max(1, int(std::lround(c.width * sx))),
+                                 std::max(1, int(std::lround(c.height * sy)))};
+                d.width = std::min(d.width, r.depth.width - d.x);
+                d.height = std::min(d.height, r.depth.height - d.y);
+                cropped.depth = app::cropImage(r.depth, d);
+            }
+            result = runJob(cropped);
+            inference::ImageF composed = r.image;
+            app::applyPatch(composed, app::finishInpaint(prepared, result.image, blend));
+            result.image = std::move(composed);
+            result.notes.push_back("blended: generated " + std::to_string(prepared.region.workingSize.width) + "x" +
+                                   std::to_string(prepared.region.workingSize.height) + " for the " +
+                                   std::to_string(prepared.region.crop.width) + "x" +
+                                   std::to_string(prepared.region.crop.height) + " region at " +
+                                   std::to_string(prepared.region.crop.x) + "," + std::to_string(prepared.region.crop.y));
+        } catch (const app::InpaintError& e) {
+            throw BadInput(e.what());
+        }
+#else
+        throw BadInput("--blend needs the app's image processing; this atelier-cli is built without it");
+#endif
+    } else {
+        result = runJob(r);
     }
     if (progress) std::cerr << "\n";
     writeImageF(a.out, result.image);
@@ -106,6 +159,9 @@ void addJob(CLI::App& app, const char* name, const char* help, Job job) {
     if (job == Job::Inpaint || job == Job::Depth2Img) {
         cmd->add_option("--mask", a->mask, "grey mask, white = repaint");
         cmd->add_option("--strength", a->request.strength, "how much may change, (0, 1]");
+        cmd->add_option("--blend", a->blend,
+                        "the app's path: crop to the mask plus PAD px of context, fit, generate, feather, "
+                        "colour-match, paste back (unmasked pixels stay exact)");
     }
     if (job == Job::Depth2Img) {
         cmd->add_option("--depth", a->depth, "a depth map (16/8-bit grey PNG, white = near; or .safetensors 'depth')");
