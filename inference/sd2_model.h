@@ -28,8 +28,9 @@ struct ModelOptions {
     std::string vaeDtype = "fp32";  // the VAE decodes in fp32 by default (fp16 overflows)
     std::optional<std::string> prediction;  // "epsilon" / "v": overrides what the files say
     std::string configPath;                 // an explicit .yaml for a single file
-    // CPU threads for libtorch's intra-op pool (process-wide). 0: every logical CPU - libtorch's
-    // own default counts physical cores only, which halves speed on 2-vCPU machines.
+    // CPU threads for libtorch's intra-op pool (process-wide). 0: $ATELIER_THREADS if set, else
+    // every logical CPU - libtorch's own default counts physical cores only, which halves speed
+    // on 2-vCPU machines.
     int threads = 0;
 };
 
