@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <set>
-#include <thread>
 
 namespace atelier::inference {
 namespace {
@@ -113,9 +112,9 @@ void applyThreads(int threads) {
     if (threads < 0) throw RequestError("threads must be >= 0");
     int n = threads;
     if (n == 0) {
-        // $ATELIER_THREADS (the test suite runs tests side by side with 1 each), else every CPU.
         const char* env = std::getenv("ATELIER_THREADS");
-        n = env != nullptr && std::atoi(env) > 0 ? std::atoi(env) : int(std::max(1u, std::thread::hardware_concurrency()));
+        if (env == nullptr || std::atoi(env) <= 0) return;  // libtorch's own default
+        n = std::atoi(env);
     }
     if (at::get_num_threads() != n) at::set_num_threads(n);
 }

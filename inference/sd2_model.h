@@ -29,8 +29,9 @@ struct ModelOptions {
     std::optional<std::string> prediction;  // "epsilon" / "v": overrides what the files say
     std::string configPath;                 // an explicit .yaml for a single file
     // CPU threads for libtorch's intra-op pool (process-wide). 0: $ATELIER_THREADS if set, else
-    // every logical CPU - libtorch's own default counts physical cores only, which halves speed
-    // on 2-vCPU machines.
+    // libtorch's default (one per physical core). OpenBLAS threads its matrix products on its
+    // own; a second pool per logical CPU on top made small networks 50x slower on a busy
+    // 2-vCPU machine (tests/inference/pipelines, measured).
     int threads = 0;
 };
 

@@ -33,7 +33,7 @@ void addModelOptions(CLI::App* cmd, ModelArgs& args, bool positional) {
     cmd->add_option("--dtype", args.dtype, "fp32, fp16 or bf16");
     cmd->add_option("--prediction", args.prediction, "epsilon or v: overrides what the model's files say");
     cmd->add_option("--config", args.config, "the .yaml of a single-file model, if not beside it");
-    cmd->add_option("--threads", args.threads, "CPU threads (default: every logical CPU)");
+    cmd->add_option("--threads", args.threads, "CPU threads for libtorch (default: one per physical core)");
 }
 
 // Model and request errors are the user's to fix: exit status 2.
@@ -174,7 +174,7 @@ void addModelCommands(CLI::App& app) {
     static bool benchJson = false, benchFullSize = false;
     CLI::App* bench = app.add_subcommand("bench", "time a model: load, text encode, UNet guided step, VAE decode, peak memory");
     bench->add_option("--model", benchArgs.model, "single-file .safetensors or diffusers folder");
-    bench->add_option("--threads", benchArgs.threads, "CPU threads (default: every logical CPU)");
+    bench->add_option("--threads", benchArgs.threads, "CPU threads for libtorch (default: one per physical core)");
     bench->add_flag("--full-size", benchFullSize, "the released 512-base architecture with random weights (no --model)");
     bench->add_option("--device", benchArgs.device, "cpu or cuda[:N]");
     bench->add_option("--dtype", benchArgs.dtype, "fp32, fp16 or bf16");

@@ -149,7 +149,7 @@ void addJob(CLI::App& app, const char* name, const char* help, Job job) {
     cmd->add_option("--device", a->device, "cpu or cuda[:N]");
     cmd->add_option("--dtype", a->dtype, "fp32, fp16 or bf16");
     cmd->add_option("--prediction", a->prediction, "epsilon or v: overrides the model's files");
-    cmd->add_option("--threads", a->threads, "CPU threads (default: every logical CPU)");
+    cmd->add_option("--threads", a->threads, "CPU threads for libtorch (default: one per physical core)");
     if (job == Job::Txt2Img) {
         cmd->add_option("--width", a->request.width, "output width (default: the model's native size)");
         cmd->add_option("--height", a->request.height, "output height");

@@ -50,6 +50,7 @@ struct Job {
 };
 
 at::Tensor maskTensor(const ImageF& mask, int width, int height, const char* what) {
+    if (mask.empty()) throw RequestError(std::string(what) + " is missing or empty");
     if (mask.width != width || mask.height != height)
         throw RequestError(std::string(what) + " is " + std::to_string(mask.width) + "x" + std::to_string(mask.height) +
                            ", the image " + std::to_string(width) + "x" + std::to_string(height));
