@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 
 namespace atelier::inference {
 namespace {
@@ -30,6 +31,12 @@ double timed(const c10::Device& device, F&& f) {
     f();
     sync(device);
     return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double processCpuSeconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + ts.tv_nsec * 1e-9;
 }
 
 int64_t peakRss() {
@@ -94,17 +101,24 @@ BenchResult benchmark(Sd2Model& model, const BenchRequest& request) {
     const at::Tensor labels = ck.unetConfig.numClasses > 0 ? at::full({2}, int64_t(20), options.dtype(at::kLong)) : at::Tensor();
     UNetModel& unet = m.unet();
     unet->forward(x, t, context, labels);  // warm-up (allocator, kernels)
-    std::vector<double> steps;
-    for (int i = 0; i < std::max(1, request.steps); ++i)
+    std::vector<double> steps, cpu;
+    for (int i = 0; i < std::max(1, request.steps); ++i) {
+        const double cpuStart = processCpuSeconds();
         steps.push_back(timed(device, [&] { unet->forward(x, t, context, labels); }));
+        cpu.push_back(processCpuSeconds() - cpuStart);
+    }
     std::sort(steps.begin(), steps.end());
+    std::sort(cpu.begin(), cpu.end());
+    r.stepCpuSeconds = cpu[cpu.size() / 2];
     r.stepMedianSeconds = steps[steps.size() / 2];
     r.stepMinSeconds = steps.front();
     if (request.decode) {
         const int64_t lh = r.height / f, lw = r.width / f;
         const at::Tensor z = at::randn({1, ck.vaeConfig.zChannels, lh, lw}, generator, at::TensorOptions().dtype(at::kFloat))
                                  .to(m.vaeOptions.device, m.vaeOptions.dtype);
+        const double cpuStart = processCpuSeconds();
         r.decodeSeconds = timed(device, [&] { m.vae()->decode(z); });
+        r.decodeCpuSeconds = processCpuSeconds() - cpuStart;
     }
     r.peakRssBytes = peakRss();
     return r;

@@ -28,6 +28,8 @@ struct BenchResult {
     double textEncodeSeconds = 0;  // [negative, prompt]
     double stepMedianSeconds = 0;
     double stepMinSeconds = 0;
+    double stepCpuSeconds = 0;  // process CPU time per step (median): robust to a busy machine
+    double decodeCpuSeconds = -1;
     double decodeSeconds = -1;
     int64_t peakRssBytes = 0;
     int64_t unetParameters = 0;

@@ -133,7 +133,11 @@ void printBench(const inference::BenchResult& r, bool json) {
         j["text_encode_seconds"] = r.textEncodeSeconds;
         j["guided_step_median_seconds"] = r.stepMedianSeconds;
         j["guided_step_min_seconds"] = r.stepMinSeconds;
-        if (r.decodeSeconds >= 0) j["vae_decode_seconds"] = r.decodeSeconds;
+        j["guided_step_cpu_seconds"] = r.stepCpuSeconds;
+        if (r.decodeSeconds >= 0) {
+            j["vae_decode_seconds"] = r.decodeSeconds;
+            j["vae_decode_cpu_seconds"] = r.decodeCpuSeconds;
+        }
         j["peak_rss_bytes"] = r.peakRssBytes;
         std::cout << j.dump(2) << "\n";
         return;
@@ -145,8 +149,10 @@ void printBench(const inference::BenchResult& r, bool json) {
               << r.latentHeight << ", " << withThousands(r.unetParameters) << " UNet parameters\n"
               << "open / load:  " << r.openSeconds << " s / " << r.loadSeconds << " s\n"
               << "text encode:  " << r.textEncodeSeconds << " s (negative + prompt)\n"
-              << "guided step:  median " << r.stepMedianSeconds << " s, min " << r.stepMinSeconds << " s (UNet at batch 2)\n";
-    if (r.decodeSeconds >= 0) std::cout << "VAE decode:   " << r.decodeSeconds << " s\n";
+              << "guided step:  median " << r.stepMedianSeconds << " s, min " << r.stepMinSeconds << " s, CPU time "
+              << r.stepCpuSeconds << " s (UNet at batch 2)\n";
+    if (r.decodeSeconds >= 0)
+        std::cout << "VAE decode:   " << r.decodeSeconds << " s, CPU time " << r.decodeCpuSeconds << " s\n";
     std::cout << "peak RSS:     " << std::setprecision(1) << double(r.peakRssBytes) / (1 << 20) << " MiB\n";
 }
 
