@@ -1,10 +1,12 @@
 #include "ui/main_window.h"
 
+#include "app/document/image_document.h"
 #include "app/image_io.h"
 #include "ui/canvas_view.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
@@ -23,8 +25,34 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(zoomLabel_);
     connect(canvas_, &CanvasView::zoomChanged, this, &MainWindow::updateZoomLabel);
     createMenus();
-    updateTitle();
+    setDocument(std::make_unique<document::Document>(QSize(1024, 768)), QString());
     updateZoomLabel(canvas_->zoom());
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget* MainWindow::addSidePanel(QWidget* panel, const QString& title) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(title);  // saveState() needs names
+    dock->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    return dock;
+}
+
+document::LayerPtr MainWindow::currentLayer() const {
+    const QVector<document::LayerPtr> layers = document_->allLayers();
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+        if (!(*it)->isGroup()) return *it;
+    return nullptr;
+}
+
+void MainWindow::setDocument(std::unique_ptr<document::Document> document, const QString& path) {
+    document_ = std::move(document);
+    document_->onChanged = [this](const QRect& area) { Q_EMIT documentEdited(area); };
+    currentFile_ = path;
+    canvas_->setImage(document_->flatten());
+    updateTitle();
+    Q_EMIT documentReplaced(document_.get());
 }
 
 void MainWindow::createMenus() {
@@ -48,16 +76,13 @@ void MainWindow::createMenus() {
 }
 
 QString MainWindow::openImage(const QString& path) {
-    const ImageLoadResult loaded = loadImage(path);
+    document::ImageDocumentResult loaded = document::openImageAsDocument(path);
     if (!loaded.ok()) return loaded.error;
-    canvas_->setImage(loaded.image);
-    currentFile_ = path;
-    updateTitle();
-    statusBar()->showMessage(tr("%1: %2 x %3 px")
-                                 .arg(QFileInfo(path).fileName())
-                                 .arg(loaded.image.width())
-                                 .arg(loaded.image.height()),
-                             5000);
+    const QSize size = loaded.document->size();
+    setDocument(std::move(loaded.document), path);
+    statusBar()->showMessage(
+        tr("%1: %2 x %3 px").arg(QFileInfo(path).fileName()).arg(size.width()).arg(size.height()),
+        5000);
     return {};
 }
 
