@@ -88,7 +88,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
 MainWindow::~MainWindow() {
     canvas_->setTool(nullptr);
+    canvas_->setDocument(nullptr);
     tools_.clear();
+    context_->setDocument(nullptr);
+    releaseDocument();
     // A clean close leaves no recovery entry behind.
     if (autosave_ && !autosaveId_.isEmpty()) autosave_->discard(autosaveId_);
 }
@@ -312,6 +315,7 @@ void MainWindow::createMenus() {
 void MainWindow::setDocument(std::unique_ptr<document::Document> document, const QString& path) {
     canvas_->setDocument(nullptr);
     context_->setDocument(nullptr);
+    releaseDocument();
     document_ = std::move(document);
     document_->onChanged = [this](const QRect& area) { Q_EMIT documentEdited(area); };
     connect(&document_->history().stack(), &QUndoStack::indexChanged, this, &MainWindow::historyChanged);
@@ -326,6 +330,14 @@ void MainWindow::setDocument(std::unique_ptr<document::Document> document, const
     if (layers_) layers_->refresh();
     updateTitle();
     Q_EMIT documentReplaced(document_.get());
+}
+
+void MainWindow::releaseDocument() {
+    if (!document_) return;
+    // The old document's undo stack must not call back into the window while it goes.
+    document_->history().stack().disconnect(this);
+    document_->onChanged = nullptr;
+    document_.reset();
 }
 
 void MainWindow::historyChanged() {

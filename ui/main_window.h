@@ -103,6 +103,7 @@ private:
     void updateTitle();
     void updateZoomLabel(double zoom);
     void historyChanged();
+    void releaseDocument();
     void setDocument(std::unique_ptr<document::Document> document, const QString& path);
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
