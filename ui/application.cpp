@@ -18,7 +18,8 @@ int runApplication(int argc, char** argv) {
     parser.setApplicationDescription(QStringLiteral("Atelier: painting with Stable Diffusion 2"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("image"), QStringLiteral("Document (.ora) or image to open."),
+    parser.addPositionalArgument(QStringLiteral("image"),
+                                 QStringLiteral("Document (.ora) or image to open."),
                                  QStringLiteral("[image]"));
     QCommandLineOption grab(QStringLiteral("grab-window"),
                             QStringLiteral("Save a screenshot of the window to <png> and quit."),

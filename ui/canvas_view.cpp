@@ -56,7 +56,8 @@ QVector<QLineF> selectionEdges(const QImage& mask, QPoint origin) {
             const bool edge = x < w && on(x, y - 1) != on(x, y);
             if (edge && start < 0) start = x;
             if (!edge && start >= 0) {
-                lines.push_back(QLineF(origin.x() + start, origin.y() + y, origin.x() + x, origin.y() + y));
+                lines.push_back(
+                    QLineF(origin.x() + start, origin.y() + y, origin.x() + x, origin.y() + y));
                 start = -1;
             }
         }
@@ -67,7 +68,8 @@ QVector<QLineF> selectionEdges(const QImage& mask, QPoint origin) {
             const bool edge = y < h && on(x - 1, y) != on(x, y);
             if (edge && start < 0) start = y;
             if (!edge && start >= 0) {
-                lines.push_back(QLineF(origin.x() + x, origin.y() + start, origin.x() + x, origin.y() + y));
+                lines.push_back(
+                    QLineF(origin.x() + x, origin.y() + start, origin.x() + x, origin.y() + y));
                 start = -1;
             }
         }
@@ -148,14 +150,17 @@ void CanvasView::selectionChanged() {
     if (document_ && document_->hasSelection()) {
         const QRect area = document_->selection().contentBounds() & document_->bounds();
         if (!area.isEmpty()) {
-            for (const QLineF& l : selectionEdges(document_->selection().toImage(area), area.topLeft())) {
+            for (const QLineF& l :
+                 selectionEdges(document_->selection().toImage(area), area.topLeft())) {
                 selectionPath_.moveTo(l.p1());
                 selectionPath_.lineTo(l.p2());
             }
         }
     }
-    if (selectionPath_.isEmpty()) antsTimer_.stop();
-    else if (!antsTimer_.isActive()) antsTimer_.start();
+    if (selectionPath_.isEmpty())
+        antsTimer_.stop();
+    else if (!antsTimer_.isActive())
+        antsTimer_.start();
     update();
 }
 
@@ -209,7 +214,8 @@ void CanvasView::fitToView() {
     rotation_ = 0;
     zoom_ = std::clamp(std::min(availableW / size.width(), availableH / size.height()), kMinZoom,
                        kMaxZoom);
-    pan_ = QPointF((width() - size.width() * zoom_) / 2.0, (height() - size.height() * zoom_) / 2.0);
+    pan_ =
+        QPointF((width() - size.width() * zoom_) / 2.0, (height() - size.height() * zoom_) / 2.0);
     fitPending_ = true;
     Q_EMIT zoomChanged(zoom_);
     viewTransformChanged();
@@ -475,10 +481,14 @@ void CanvasView::focusOutEvent(QFocusEvent*) {
 }
 
 void CanvasView::updateCursor() {
-    if (panning_) setCursor(Qt::ClosedHandCursor);
-    else if (spaceHeld_) setCursor(Qt::OpenHandCursor);
-    else if (tool_) setCursor(tool_->cursor());
-    else unsetCursor();
+    if (panning_)
+        setCursor(Qt::ClosedHandCursor);
+    else if (spaceHeld_)
+        setCursor(Qt::OpenHandCursor);
+    else if (tool_)
+        setCursor(tool_->cursor());
+    else
+        unsetCursor();
 }
 
 }  // namespace atelier::ui

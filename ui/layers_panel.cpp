@@ -42,7 +42,8 @@ protected:
             event->accept();
             // After the event returns: the rebuild deletes items Qt still refers to here.
             QMetaObject::invokeMethod(
-                this, [this, draggedId, targetId, indicator] { onDrop(draggedId, targetId, indicator); },
+                this,
+                [this, draggedId, targetId, indicator] { onDrop(draggedId, targetId, indicator); },
                 Qt::QueuedConnection);
             return;
         }
@@ -53,11 +54,27 @@ protected:
 namespace {
 
 QString modeName(BlendMode mode) {
-    static const char* const names[] = {
-        "Normal",     "Multiply",   "Screen",     "Overlay",    "Darken",          "Lighten",
-        "Color dodge", "Color burn", "Hard light", "Soft light", "Difference",      "Exclusion",
-        "Hue",        "Saturation", "Color",      "Luminosity", "Add",             "Destination in",
-        "Destination out", "Source atop", "Destination atop"};
+    static const char* const names[] = {"Normal",
+                                        "Multiply",
+                                        "Screen",
+                                        "Overlay",
+                                        "Darken",
+                                        "Lighten",
+                                        "Color dodge",
+                                        "Color burn",
+                                        "Hard light",
+                                        "Soft light",
+                                        "Difference",
+                                        "Exclusion",
+                                        "Hue",
+                                        "Saturation",
+                                        "Color",
+                                        "Luminosity",
+                                        "Add",
+                                        "Destination in",
+                                        "Destination out",
+                                        "Source atop",
+                                        "Destination atop"};
     static_assert(sizeof(names) / sizeof(names[0]) == document::kBlendModeCount);
     return QCoreApplication::translate("LayersPanel", names[int(mode)]);
 }
@@ -69,7 +86,8 @@ QImage layerThumbnail(const Layer& layer, QSize canvas, int side) {
     out.fill(QColor(210, 210, 210));
     if (canvas.isEmpty() || layer.isGroup()) return out;
     const double scale = std::max(canvas.width(), canvas.height()) / double(side);
-    const int w = std::max(1, int(canvas.width() / scale)), h = std::max(1, int(canvas.height() / scale));
+    const int w = std::max(1, int(canvas.width() / scale)),
+              h = std::max(1, int(canvas.height() / scale));
     const int ox = (side - w) / 2, oy = (side - h) / 2;
     QPainter p(&out);
     p.fillRect(ox, oy, w, h, Qt::white);
@@ -82,8 +100,9 @@ QImage layerThumbnail(const Layer& layer, QSize canvas, int side) {
             if (!px[3]) continue;
             const QRgb d = row[ox + x];
             const int a = px[3];  // premultiplied source over the white backdrop
-            row[ox + x] = qRgb(px[0] + qRed(d) * (255 - a) / 255, px[1] + qGreen(d) * (255 - a) / 255,
-                               px[2] + qBlue(d) * (255 - a) / 255);
+            row[ox + x] =
+                qRgb(px[0] + qRed(d) * (255 - a) / 255, px[1] + qGreen(d) * (255 - a) / 255,
+                     px[2] + qBlue(d) * (255 - a) / 255);
         }
     }
     return out;
@@ -121,7 +140,9 @@ LayersPanel::LayersPanel(ToolContext& context, QWidget* parent)
     tree_->setIconSize(QSize(kThumbnailSize, kThumbnailSize));
     tree_->setDragDropMode(QAbstractItemView::InternalMove);
     tree_->setSelectionMode(QAbstractItemView::SingleSelection);
-    tree_->onDrop = [this](int layer, int target, int indicator) { dropLayer(layer, target, indicator); };
+    tree_->onDrop = [this](int layer, int target, int indicator) {
+        dropLayer(layer, target, indicator);
+    };
     layout->addWidget(tree_, 1);
 
     auto* buttons = new QHBoxLayout;
@@ -149,7 +170,8 @@ LayersPanel::LayersPanel(ToolContext& context, QWidget* parent)
     connect(tree_, &QTreeWidget::itemChanged, this, &LayersPanel::itemChanged);
     connect(tree_, &QTreeWidget::currentItemChanged, this, &LayersPanel::currentItemChanged);
     connect(mode_, qOverload<int>(&QComboBox::activated), this, [this](int index) {
-        if (LayerPtr l = current()) context_.document()->setBlendMode(l, BlendMode(mode_->itemData(index).toInt()));
+        if (LayerPtr l = current())
+            context_.document()->setBlendMode(l, BlendMode(mode_->itemData(index).toInt()));
     });
     connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
         if (refreshing_) return;
@@ -185,11 +207,12 @@ void LayersPanel::fillItem(QTreeWidgetItem* item, const Layer& layer) {
     if (layer.mask) text += tr(" [mask]");
     item->setText(0, text);
     item->setCheckState(0, layer.props.visible ? Qt::Checked : Qt::Unchecked);
-    item->setToolTip(0, tr("%1, %2 %").arg(modeName(layer.props.mode)).arg(qRound(layer.props.opacity * 100)));
+    item->setToolTip(
+        0, tr("%1, %2 %").arg(modeName(layer.props.mode)).arg(qRound(layer.props.opacity * 100)));
     item->setIcon(0, QIcon(QPixmap::fromImage(
                          layerThumbnail(layer, context_.document()->size(), kThumbnailSize))));
-    Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable |
-                          Qt::ItemIsDragEnabled;
+    Qt::ItemFlags flags =
+        Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable | Qt::ItemIsDragEnabled;
     if (layer.isGroup()) flags |= Qt::ItemIsDropEnabled;
     item->setFlags(flags);
 }
@@ -199,8 +222,10 @@ void LayersPanel::addChildren(QTreeWidgetItem* parent, const Layer& group) {
     for (auto it = children.rbegin(); it != children.rend(); ++it) {  // top layer first
         auto* item = new QTreeWidgetItem;
         fillItem(item, **it);
-        if (parent) parent->addChild(item);
-        else tree_->addTopLevelItem(item);
+        if (parent)
+            parent->addChild(item);
+        else
+            tree_->addTopLevelItem(item);
         if ((*it)->isGroup()) {
             addChildren(item, **it);
             item->setExpanded(true);
@@ -216,7 +241,8 @@ void LayersPanel::refresh() {
         addChildren(nullptr, doc->root());
         const LayerPtr cur = current();
         for (QTreeWidgetItemIterator it(tree_); *it; ++it)
-            if (cur && (*it)->data(0, kLayerIdRole).toInt() == cur->id()) tree_->setCurrentItem(*it);
+            if (cur && (*it)->data(0, kLayerIdRole).toInt() == cur->id())
+                tree_->setCurrentItem(*it);
     }
     updateProperties();
     refreshing_ = false;
@@ -249,7 +275,8 @@ void LayersPanel::refreshThumbnails() {
     refreshing_ = true;
     for (QTreeWidgetItemIterator it(tree_); *it; ++it) {
         if (const LayerPtr l = doc->findLayer((*it)->data(0, kLayerIdRole).toInt()))
-            (*it)->setIcon(0, QIcon(QPixmap::fromImage(layerThumbnail(*l, doc->size(), kThumbnailSize))));
+            (*it)->setIcon(
+                0, QIcon(QPixmap::fromImage(layerThumbnail(*l, doc->size(), kThumbnailSize))));
     }
     refreshing_ = false;
 }
@@ -281,11 +308,13 @@ void LayersPanel::insertAboveCurrent(LayerPtr layer) {
 }
 
 void LayersPanel::addLayer() {
-    insertAboveCurrent(Layer::makePaint(tr("Layer %1").arg(context_.document()->allLayers().size() + 1)));
+    insertAboveCurrent(
+        Layer::makePaint(tr("Layer %1").arg(context_.document()->allLayers().size() + 1)));
 }
 
 void LayersPanel::addGroup() {
-    insertAboveCurrent(Layer::makeGroup(tr("Group %1").arg(context_.document()->allLayers().size() + 1)));
+    insertAboveCurrent(
+        Layer::makeGroup(tr("Group %1").arg(context_.document()->allLayers().size() + 1)));
 }
 
 void LayersPanel::duplicateLayer() {
@@ -307,7 +336,8 @@ void LayersPanel::raiseLayer() {
     const LayerPtr l = current();
     if (!l || !l->parent()) return;
     const int i = l->parent()->indexOf(l.get());
-    if (i + 1 < int(l->parent()->children().size())) context_.document()->moveLayer(l, l->parent(), i + 1);
+    if (i + 1 < int(l->parent()->children().size()))
+        context_.document()->moveLayer(l, l->parent(), i + 1);
     refresh();
 }
 

@@ -2,6 +2,7 @@
 
 #include "brushes/brush_preset.h"
 #include "ui/canvas_view.h"
+#include "ui/colour_panel.h"
 #include "ui/layers_panel.h"
 #include "ui/tools/brush_tool.h"
 #include "ui/tools/picker_tool.h"
@@ -11,7 +12,6 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
-#include <QColorDialog>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -60,15 +60,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(context_.get(), &ToolContext::messageRequested, this,
             [this](const QString& text) { statusBar()->showMessage(text, 5000); });
     askToSave = [this] {
-        return QMessageBox::question(
-            this, tr("Unsaved changes"),
-            tr("%1 has unsaved changes. Save them first?").arg(QFileInfo(currentFile_).fileName().isEmpty()
-                                                                 ? untitledName_
-                                                                 : QFileInfo(currentFile_).fileName()),
-            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        return QMessageBox::question(this, tr("Unsaved changes"),
+                                     tr("%1 has unsaved changes. Save them first?")
+                                         .arg(QFileInfo(currentFile_).fileName().isEmpty()
+                                                  ? untitledName_
+                                                  : QFileInfo(currentFile_).fileName()),
+                                     QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                     QMessageBox::Save);
     };
     createTools();
     createPanels();
+    connect(context_.get(), &ToolContext::brushChanged, this, [this] {
+        syncSizeSlider();
+        canvas_->refreshOverlay();
+    });
     createMenus();
     loadBrushPresets();
     autosave_ = std::make_unique<document::AutosaveStore>();
@@ -153,8 +158,9 @@ void MainWindow::createTools() {
 
 void MainWindow::selectTool(ToolId id) {
     // The eraser erases what the last brush painted: the inpaint mask after the mask brush.
-    if (id == ToolId::Eraser) context_->setEraserOnMask(currentTool_ == ToolId::MaskBrush ||
-                                                        (currentTool_ == ToolId::Eraser && context_->eraserOnMask()));
+    if (id == ToolId::Eraser)
+        context_->setEraserOnMask(currentTool_ == ToolId::MaskBrush ||
+                                  (currentTool_ == ToolId::Eraser && context_->eraserOnMask()));
     if (id == ToolId::MaskBrush) canvas_->setMaskOverlayVisible(true);
     currentTool_ = id;
     canvas_->setTool(tool(id));
@@ -175,11 +181,13 @@ void MainWindow::createPanels() {
     auto* bl = new QVBoxLayout(brushes);
     bl->setContentsMargins(4, 4, 4, 4);
     presetList_ = new QListWidget(brushes);
+    presetList_->setMaximumHeight(160);
     sizeSlider_ = new QSlider(Qt::Horizontal, brushes);
     sizeSlider_->setRange(1, 500);
     sizeSlider_->setToolTip(tr("Brush radius in pixels ([ and ])"));
     bl->addWidget(presetList_, 1);
-    bl->addWidget(new QLabel(tr("Size"), brushes));
+    sizeLabel_ = new QLabel(brushes);
+    bl->addWidget(sizeLabel_);
     bl->addWidget(sizeSlider_);
     auto* brushDock = new QDockWidget(tr("Brushes"), this);
     brushDock->setObjectName(QStringLiteral("brushes"));
@@ -190,20 +198,21 @@ void MainWindow::createPanels() {
                                : currentTool_ == ToolId::MaskBrush ? BrushRole::Mask
                                                                    : BrushRole::Paint;
         if (qRound(context_->radius(role)) != v) context_->setRadius(role, v);
+        sizeLabel_->setText(tr("Size: %1 px radius").arg(context_->radius(role), 0, 'f', 1));
         canvas_->refreshOverlay();
     });
 
-    // The colour panel: Qt's colour chooser embedded as a widget (wheel, values, hex, picker).
-    auto* colours = new QColorDialog(context_->color(), this);
-    colours->setOptions(QColorDialog::NoButtons | QColorDialog::DontUseNativeDialog);
-    colours->setWindowFlags(Qt::Widget);
+    auto* colours = new ColourPanel(this);
+    colours->setColour(context_->color());
     auto* colourDock = new QDockWidget(tr("Colour"), this);
     colourDock->setObjectName(QStringLiteral("colour"));
     colourDock->setWidget(colours);
     addDockWidget(Qt::LeftDockWidgetArea, colourDock);
-    connect(colours, &QColorDialog::currentColorChanged, context_.get(), &ToolContext::setColor);
+    resizeDocks({brushDock, layersDock}, {230, 280}, Qt::Horizontal);
+    resizeDocks({brushDock, colourDock}, {260, 300}, Qt::Vertical);
+    connect(colours, &ColourPanel::colourChanged, context_.get(), &ToolContext::setColor);
     connect(context_.get(), &ToolContext::colorChanged, colours, [colours](const QColor& c) {
-        if (colours->currentColor() != c) colours->setCurrentColor(c);
+        if (colours->colour() != c) colours->setColour(c);
     });
 }
 
@@ -211,7 +220,8 @@ void MainWindow::loadBrushPresets() {
     const QString folder = brushPresetFolder();
     const brushes::PresetFolder loaded = brushes::loadPresetFolder(folder.toStdString());
     for (const std::string& e : loaded.errors)
-        statusBar()->showMessage(tr("Brush preset skipped: %1").arg(QString::fromStdString(e)), 8000);
+        statusBar()->showMessage(tr("Brush preset skipped: %1").arg(QString::fromStdString(e)),
+                                 8000);
     bool seen[3] = {false, false, false};
     for (size_t i = 0; i < loaded.presets.size(); ++i) {
         const brushes::BrushPreset& p = loaded.presets[i];
@@ -250,15 +260,18 @@ void MainWindow::syncSizeSlider() {
                                                                : BrushRole::Paint;
     QSignalBlocker block(sizeSlider_);
     sizeSlider_->setValue(qRound(context_->radius(role)));
+    sizeLabel_->setText(tr("Size: %1 px radius").arg(context_->radius(role), 0, 'f', 1));
 }
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New..."), this, &MainWindow::chooseNew)->setShortcut(QKeySequence::New);
-    file->addAction(tr("&Open..."), this, &MainWindow::chooseAndOpen)->setShortcut(QKeySequence::Open);
+    file->addAction(tr("&Open..."), this, &MainWindow::chooseAndOpen)
+        ->setShortcut(QKeySequence::Open);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::rebuildRecentMenu);
-    file->addAction(tr("&Save"), this, [this] { chooseAndSave(false); })->setShortcut(QKeySequence::Save);
+    file->addAction(tr("&Save"), this, [this] { chooseAndSave(false); })
+        ->setShortcut(QKeySequence::Save);
     file->addAction(tr("Save &As..."), this, [this] { chooseAndSave(true); })
         ->setShortcut(QKeySequence::SaveAs);
     file->addSeparator();
@@ -275,16 +288,22 @@ void MainWindow::createMenus() {
     QAction* redo = edit->addAction(tr("&Redo"), this, [this] { document_->history().redo(); });
     redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
     edit->addSeparator();
-    edit->addAction(tr("Select &All"), this, [this] {
-        document::TileGrid all(1, 0);
-        QImage full(document_->size(), QImage::Format_Grayscale8);
-        full.fill(255);
-        all.writeImage(full, {0, 0});
-        document_->setSelection(all, true, tr("Select all"));
-    })->setShortcut(QKeySequence::SelectAll);
-    edit->addAction(tr("&Deselect"), this, [this] {
-        if (document_->hasSelection()) document_->setSelection(document::TileGrid(1, 0), false, tr("Deselect"));
-    })->setShortcut(QKeySequence(tr("Ctrl+D")));
+    edit->addAction(tr("Select &All"), this,
+                    [this] {
+                        document::TileGrid all(1, 0);
+                        QImage full(document_->size(), QImage::Format_Grayscale8);
+                        full.fill(255);
+                        all.writeImage(full, {0, 0});
+                        document_->setSelection(all, true, tr("Select all"));
+                    })
+        ->setShortcut(QKeySequence::SelectAll);
+    edit->addAction(tr("&Deselect"), this,
+                    [this] {
+                        if (document_->hasSelection())
+                            document_->setSelection(document::TileGrid(1, 0), false,
+                                                    tr("Deselect"));
+                    })
+        ->setShortcut(QKeySequence(tr("Ctrl+D")));
     edit->addAction(tr("Clear Inpaint &Mask"), this, [this] { document_->clearInpaintMask(); })
         ->setShortcut(QKeySequence(tr("Ctrl+Shift+M")));
     edit->addSeparator();
@@ -297,7 +316,8 @@ void MainWindow::createMenus() {
     QAction* zoomIn = view->addAction(tr("Zoom &In"), canvas_, &CanvasView::zoomIn);
     // Ctrl+= as well as Ctrl++: on most keyboards "+" needs Shift.
     zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(tr("Ctrl+="))});
-    view->addAction(tr("Zoom &Out"), canvas_, &CanvasView::zoomOut)->setShortcut(QKeySequence::ZoomOut);
+    view->addAction(tr("Zoom &Out"), canvas_, &CanvasView::zoomOut)
+        ->setShortcut(QKeySequence::ZoomOut);
     view->addAction(tr("&Fit to View"), canvas_, &CanvasView::fitToView)
         ->setShortcut(QKeySequence(tr("Ctrl+0")));
     view->addAction(tr("Rotate &Left"), canvas_, [this] { canvas_->rotateBy(-15); })
@@ -318,8 +338,10 @@ void MainWindow::setDocument(std::unique_ptr<document::Document> document, const
     releaseDocument();
     document_ = std::move(document);
     document_->onChanged = [this](const QRect& area) { Q_EMIT documentEdited(area); };
-    connect(&document_->history().stack(), &QUndoStack::indexChanged, this, &MainWindow::historyChanged);
-    connect(&document_->history().stack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+    connect(&document_->history().stack(), &QUndoStack::indexChanged, this,
+            &MainWindow::historyChanged);
+    connect(&document_->history().stack(), &QUndoStack::cleanChanged, this,
+            &MainWindow::updateTitle);
     currentFile_ = path;
     recoveredUnsaved_ = false;
     if (autosave_ && !autosaveId_.isEmpty()) autosave_->discard(autosaveId_);
@@ -351,7 +373,8 @@ bool MainWindow::isModified() const { return recoveredUnsaved_ || !document_->hi
 
 void MainWindow::updateTitle() {
     if (untitledName_.isEmpty()) untitledName_ = tr("Untitled");
-    const QString name = currentFile_.isEmpty() ? untitledName_ : QFileInfo(currentFile_).fileName();
+    const QString name =
+        currentFile_.isEmpty() ? untitledName_ : QFileInfo(currentFile_).fileName();
     setWindowTitle(tr("%1[*] - Atelier").arg(name));
     setWindowModified(isModified());
 }

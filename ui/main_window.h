@@ -55,7 +55,7 @@ public:
     void newDocument(QSize size);
     QString openFile(const QString& path);  // .ora, or an image as a one-layer document
     QString openImage(const QString& path) { return openFile(path); }
-    QString saveTo(const QString& path);    // .ora; the document becomes clean
+    QString saveTo(const QString& path);  // .ora; the document becomes clean
     QString importImageAsLayer(const QString& path);
     QString exportPng(const QString& path);
     void openImageInteractively(const QString& path);
@@ -119,6 +119,7 @@ private:
     LayersPanel* layers_ = nullptr;
     QListWidget* presetList_ = nullptr;
     QSlider* sizeSlider_ = nullptr;
+    QLabel* sizeLabel_ = nullptr;
     QLabel* zoomLabel_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     QString currentFile_;

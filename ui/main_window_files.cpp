@@ -25,7 +25,9 @@ namespace {
 constexpr int kMaxRecentFiles = 8;
 const char* const kRecentKey = "recentFiles";
 
-bool isOra(const QString& path) { return path.endsWith(QStringLiteral(".ora"), Qt::CaseInsensitive); }
+bool isOra(const QString& path) {
+    return path.endsWith(QStringLiteral(".ora"), Qt::CaseInsensitive);
+}
 
 }  // namespace
 
@@ -57,11 +59,12 @@ QString MainWindow::openFile(const QString& path) {
     if (!isOra(path)) untitledName_ = QFileInfo(path).completeBaseName() + QStringLiteral(".ora");
     updateTitle();
     addRecentFile(path);
-    statusBar()->showMessage(
-        warnings.isEmpty()
-            ? tr("%1: %2 x %3 px").arg(QFileInfo(path).fileName()).arg(size.width()).arg(size.height())
-            : warnings.join(QStringLiteral("; ")),
-        8000);
+    statusBar()->showMessage(warnings.isEmpty() ? tr("%1: %2 x %3 px")
+                                                      .arg(QFileInfo(path).fileName())
+                                                      .arg(size.width())
+                                                      .arg(size.height())
+                                                : warnings.join(QStringLiteral("; ")),
+                             8000);
     return {};
 }
 
@@ -113,8 +116,10 @@ bool MainWindow::confirmLosingWork() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    if (confirmLosingWork()) event->accept();
-    else event->ignore();
+    if (confirmLosingWork())
+        event->accept();
+    else
+        event->ignore();
 }
 
 void MainWindow::chooseNew() {
@@ -181,8 +186,10 @@ void MainWindow::chooseAndExport() {
         QFileDialog::getSaveFileName(this, tr("Export PNG"), suggested, tr("PNG image (*.png)"));
     if (path.isEmpty()) return;
     const QString error = exportPng(path);
-    if (!error.isEmpty()) showError(tr("Export failed"), error);
-    else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
+    if (!error.isEmpty())
+        showError(tr("Export failed"), error);
+    else
+        statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
 }
 
 QStringList MainWindow::recentFiles() const {
@@ -218,8 +225,9 @@ QString MainWindow::autosaveNow() {
     if (!isModified() || document_->revision() == autosavedRevision_) return {};
     // The snapshot leaves out a stroke being painted, so the entry is a state the artist saw.
     std::unique_ptr<document::Document> copy = document_->snapshot();
-    const QString error = autosave_->save(*copy, autosaveId_, currentFile_,
-                                          currentFile_.isEmpty() ? untitledName_ : QFileInfo(currentFile_).fileName());
+    const QString error = autosave_->save(
+        *copy, autosaveId_, currentFile_,
+        currentFile_.isEmpty() ? untitledName_ : QFileInfo(currentFile_).fileName());
     if (error.isEmpty()) autosavedRevision_ = document_->revision();
     return error;
 }

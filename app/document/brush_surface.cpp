@@ -6,7 +6,9 @@ namespace atelier::document {
 namespace {
 
 brushes::PixelView viewOf(Tile& tile, TileCoord c, brushes::PixelFormat format) {
-    return {tile.bytes.data(), format, {c.x * kTileSize, c.y * kTileSize, kTileSize, kTileSize},
+    return {tile.bytes.data(),
+            format,
+            {c.x * kTileSize, c.y * kTileSize, kTileSize, kTileSize},
             tile.stride()};
 }
 

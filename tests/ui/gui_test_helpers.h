@@ -29,11 +29,12 @@ inline void dragOnCanvas(CanvasView* canvas, const QVector<QPointF>& imagePoints
     ulong t = 1000;
     for (int i = 0; i < imagePoints.size(); ++i) {
         const QPointF w = canvas->imageToWidget(imagePoints[i]);
-        const QEvent::Type type = i == 0 ? QEvent::MouseButtonPress
+        const QEvent::Type type = i == 0                        ? QEvent::MouseButtonPress
                                   : i + 1 == imagePoints.size() ? QEvent::MouseButtonRelease
                                                                 : QEvent::MouseMove;
         const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
-        const Qt::MouseButtons buttons = type == QEvent::MouseButtonRelease ? Qt::NoButton : Qt::LeftButton;
+        const Qt::MouseButtons buttons =
+            type == QEvent::MouseButtonRelease ? Qt::NoButton : Qt::LeftButton;
         QMouseEvent e(type, w, canvas->mapToGlobal(w), button, buttons, modifiers);
         e.setTimestamp(t);
         t += 10;

@@ -18,7 +18,8 @@ QStringList treeNames(QTreeWidget* tree) {
     QStringList out;
     for (QTreeWidgetItemIterator it(tree); *it; ++it) {
         QString prefix;
-        for (QTreeWidgetItem* p = (*it)->parent(); p; p = p->parent()) prefix += QStringLiteral("  ");
+        for (QTreeWidgetItem* p = (*it)->parent(); p; p = p->parent())
+            prefix += QStringLiteral("  ");
         out << prefix + (*it)->text(0);
     }
     return out;

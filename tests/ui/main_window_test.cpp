@@ -1,5 +1,5 @@
-#include "ui/canvas_view.h"
 #include "ui/main_window.h"
+#include "ui/canvas_view.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -95,12 +95,12 @@ TEST_CASE("keyboard zoom and middle-button pan move the view", "[gui]") {
 
     const QPointF panBefore = canvas->pan();
     const QPointF start(100, 100), end(160, 130);
-    QMouseEvent press(QEvent::MouseButtonPress, start, canvas->mapToGlobal(start),
-                      Qt::MiddleButton, Qt::MiddleButton, Qt::NoModifier);
+    QMouseEvent press(QEvent::MouseButtonPress, start, canvas->mapToGlobal(start), Qt::MiddleButton,
+                      Qt::MiddleButton, Qt::NoModifier);
     QMouseEvent move(QEvent::MouseMove, end, canvas->mapToGlobal(end), Qt::NoButton,
                      Qt::MiddleButton, Qt::NoModifier);
-    QMouseEvent release(QEvent::MouseButtonRelease, end, canvas->mapToGlobal(end),
-                        Qt::MiddleButton, Qt::NoButton, Qt::NoModifier);
+    QMouseEvent release(QEvent::MouseButtonRelease, end, canvas->mapToGlobal(end), Qt::MiddleButton,
+                        Qt::NoButton, Qt::NoModifier);
     QApplication::sendEvent(canvas, &press);
     QApplication::sendEvent(canvas, &move);
     QApplication::sendEvent(canvas, &release);

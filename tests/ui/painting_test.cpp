@@ -1,13 +1,16 @@
 #include "gui_test_helpers.h"
 
+#include <QLineEdit>
 #include <QStatusBar>
+
+#include "ui/colour_panel.h"
 
 #include "app/document/pixel_edit.h"
 #include "ui/tools/tool.h"
 #include "ui/tools/tool_context.h"
 
-#include <QTabletEvent>
 #include <QPointingDevice>
+#include <QTabletEvent>
 
 using namespace atelier;
 using atelier::ui::MainWindow;
@@ -149,8 +152,8 @@ TEST_CASE("tablet pressure sets the stroke's width", "[gui]") {
     ui::CanvasView* canvas = w.canvas();
     auto send = [&](QEvent::Type type, QPointF imagePos, double pressure, ulong t) {
         const QPointF pos = canvas->imageToWidget(imagePos);
-        QTabletEvent e(type, QPointingDevice::primaryPointingDevice(), pos, canvas->mapToGlobal(pos),
-                       pressure, 10, -5, 0, 0, 0, Qt::NoModifier,
+        QTabletEvent e(type, QPointingDevice::primaryPointingDevice(), pos,
+                       canvas->mapToGlobal(pos), pressure, 10, -5, 0, 0, 0, Qt::NoModifier,
                        type == QEvent::TabletMove ? Qt::NoButton : Qt::LeftButton,
                        type == QEvent::TabletRelease ? Qt::NoButton : Qt::LeftButton);
         e.setTimestamp(t);
@@ -159,7 +162,8 @@ TEST_CASE("tablet pressure sets the stroke's width", "[gui]") {
     };
     // Light pressure on the left half, full pressure on the right half.
     CHECK(send(QEvent::TabletPress, {20, 50}, 0.0, 1000));
-    for (int i = 1; i <= 16; ++i) send(QEvent::TabletMove, {20 + i * 10.0, 50}, i <= 8 ? 0.0 : 1.0, 1000 + i * 10);
+    for (int i = 1; i <= 16; ++i)
+        send(QEvent::TabletMove, {20 + i * 10.0, 50}, i <= 8 ? 0.0 : 1.0, 1000 + i * 10);
     send(QEvent::TabletRelease, {180, 50}, 1.0, 1200);
     const QImage img = w.doc().flatten();
     auto thickness = [&](int x) {
@@ -190,9 +194,9 @@ TEST_CASE("tool shortcuts B E Q M L I pick the tools", "[gui]") {
     w.window.activateWindow();
     REQUIRE(QTest::qWaitForWindowActive(&w.window));
     const std::pair<Qt::Key, MainWindow::ToolId> keys[] = {
-        {Qt::Key_E, MainWindow::ToolId::Eraser}, {Qt::Key_Q, MainWindow::ToolId::MaskBrush},
+        {Qt::Key_E, MainWindow::ToolId::Eraser},     {Qt::Key_Q, MainWindow::ToolId::MaskBrush},
         {Qt::Key_M, MainWindow::ToolId::RectSelect}, {Qt::Key_L, MainWindow::ToolId::Lasso},
-        {Qt::Key_I, MainWindow::ToolId::Picker}, {Qt::Key_B, MainWindow::ToolId::Brush}};
+        {Qt::Key_I, MainWindow::ToolId::Picker},     {Qt::Key_B, MainWindow::ToolId::Brush}};
     for (const auto& [key, id] : keys) {
         QTest::keyClick(&w.window, key);
         CHECK(w.window.currentTool() == id);
@@ -249,7 +253,8 @@ TEST_CASE("rectangle, ellipse and lasso selections; painting stays inside", "[gu
 
 TEST_CASE("the colour picker takes the composite's colour", "[gui]") {
     ShownWindow w;
-    REQUIRE(w.window.openFile(QStringLiteral(ATELIER_TEST_DATA_DIR "/images/red_blue_64x32.png")).isEmpty());
+    REQUIRE(w.window.openFile(QStringLiteral(ATELIER_TEST_DATA_DIR "/images/red_blue_64x32.png"))
+                .isEmpty());
     w.window.selectTool(MainWindow::ToolId::Picker);
     dragOnCanvas(w.canvas(), {{56, 16}, {56, 16}});
     CHECK(w.window.toolContext().color() == QColor(0, 0, 255));
@@ -291,4 +296,20 @@ TEST_CASE("a stroke recomposites only the tiles it touched", "[gui]") {
     const qint64 n = w.doc().tilesRendered() - rendered;
     CHECK(n >= 2);
     CHECK(n <= 2 * 14);
+}
+
+TEST_CASE("the colour panel and the tools share the colour", "[gui]") {
+    ShownWindow w;
+    auto* panel = w.window.findChild<ui::ColourPanel*>();
+    REQUIRE(panel);
+    panel->setColour(QColor(0, 128, 255));
+    CHECK(w.window.toolContext().color() == QColor(0, 128, 255));
+    w.window.toolContext().setColor(QColor(250, 10, 20));
+    CHECK(panel->colour() == QColor(250, 10, 20));
+    auto* hex = panel->findChild<QLineEdit*>();
+    REQUIRE(hex);
+    CHECK(hex->text() == QStringLiteral("#fa0a14"));
+    hex->setText(QStringLiteral("#102030"));
+    Q_EMIT hex->editingFinished();
+    CHECK(w.window.toolContext().color() == QColor(0x10, 0x20, 0x30));
 }

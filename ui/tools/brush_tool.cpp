@@ -31,9 +31,10 @@ void BrushTool::press(const PointerInput& input) {
     QString whyNot;
     const document::ChannelRef target = targetChannel(&whyNot);
     if (whyNot.isEmpty()) {
-        const QString text = role_ == BrushRole::Erase  ? QCoreApplication::translate("BrushTool", "Erase")
-                             : role_ == BrushRole::Mask ? QCoreApplication::translate("BrushTool", "Mask stroke")
-                                                        : QCoreApplication::translate("BrushTool", "Brush stroke");
+        const QString text =
+            role_ == BrushRole::Erase  ? QCoreApplication::translate("BrushTool", "Erase")
+            : role_ == BrushRole::Mask ? QCoreApplication::translate("BrushTool", "Mask stroke")
+                                       : QCoreApplication::translate("BrushTool", "Brush stroke");
         edit_ = doc->beginPixelEdit(target, text, &whyNot);
     }
     if (!edit_) {
@@ -44,8 +45,8 @@ void BrushTool::press(const PointerInput& input) {
     const QColor c = context_.color();
     surface_ = std::make_unique<document::BrushSurface>(*edit_);
     engine_ = std::make_unique<brushes::StrokeEngine>(
-        std::move(preset), brushes::ColorF{float(c.redF()), float(c.greenF()), float(c.blueF()), 1.f},
-        *surface_);
+        std::move(preset),
+        brushes::ColorF{float(c.redF()), float(c.greenF()), float(c.blueF()), 1.f}, *surface_);
     addEvent(input);
 }
 

@@ -6,7 +6,8 @@
 
 namespace atelier::ui {
 
-SelectionTool::SelectionTool(ToolContext& context, Shape shape) : context_(context), shape_(shape) {}
+SelectionTool::SelectionTool(ToolContext& context, Shape shape)
+    : context_(context), shape_(shape) {}
 
 void SelectionTool::press(const PointerInput& input) {
     dragging_ = true;
@@ -15,8 +16,10 @@ void SelectionTool::press(const PointerInput& input) {
 
 void SelectionTool::move(const PointerInput& input) {
     if (!dragging_) return;
-    if (shape_ == Shape::Lasso || points_.size() < 2) points_.push_back(input.imagePos);
-    else points_.back() = input.imagePos;
+    if (shape_ == Shape::Lasso || points_.size() < 2)
+        points_.push_back(input.imagePos);
+    else
+        points_.back() = input.imagePos;
 }
 
 QPainterPath SelectionTool::path() const {
@@ -48,7 +51,8 @@ void SelectionTool::release(const PointerInput& input) {
     const QRect area = shape.boundingRect().toAlignedRect() & doc->bounds();
     const bool add = input.modifiers & Qt::ShiftModifier;
     const bool subtract = input.modifiers & Qt::AltModifier;
-    if (area.width() < 1 || area.height() < 1 || shape.boundingRect().width() * shape.boundingRect().height() < 1) {
+    if (area.width() < 1 || area.height() < 1 ||
+        shape.boundingRect().width() * shape.boundingRect().height() < 1) {
         if (!add && !subtract && doc->hasSelection())
             doc->setSelection(document::TileGrid(1, 0), false,
                               QCoreApplication::translate("SelectionTool", "Deselect"));
@@ -64,15 +68,17 @@ void SelectionTool::release(const PointerInput& input) {
         p.translate(-area.topLeft());
         p.fillPath(shape, Qt::white);
     }
-    document::TileGrid grid = doc->hasSelection() && (add || subtract) ? doc->selection()
-                                                                       : document::TileGrid(1, 0);
+    document::TileGrid grid =
+        doc->hasSelection() && (add || subtract) ? doc->selection() : document::TileGrid(1, 0);
     QImage current = grid.toImage(area);
     for (int y = 0; y < area.height(); ++y) {
         uchar* c = current.scanLine(y);
         const uchar* m = mask.constScanLine(y);
         for (int x = 0; x < area.width(); ++x) {
-            if (subtract) c[x] = uchar(c[x] * (255 - m[x]) / 255);
-            else c[x] = std::max(c[x], m[x]);
+            if (subtract)
+                c[x] = uchar(c[x] * (255 - m[x]) / 255);
+            else
+                c[x] = std::max(c[x], m[x]);
         }
     }
     grid.writeImage(current, area.topLeft());

@@ -11,7 +11,7 @@ class QPainter;
 namespace atelier::ui {
 
 struct PointerInput {
-    QPointF imagePos;  // image pixels, (0, 0) the canvas's top-left corner
+    QPointF imagePos;       // image pixels, (0, 0) the canvas's top-left corner
     float pressure = 1.0f;  // 0..1; a mouse sends 1
     float tiltX = 0.0f;     // degrees, as QTabletEvent::xTilt()
     float tiltY = 0.0f;
