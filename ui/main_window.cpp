@@ -5,6 +5,7 @@
 #include "ui/colour_panel.h"
 #include "ui/layers_panel.h"
 #include "ui/tools/brush_tool.h"
+#include "ui/tools/move_tool.h"
 #include "ui/tools/picker_tool.h"
 #include "ui/tools/selection_tool.h"
 #include "ui/tools/tool_context.h"
@@ -126,6 +127,7 @@ void MainWindow::createTools() {
         std::make_unique<SelectionTool>(*context_, SelectionTool::Shape::Ellipse);
     tools_[ToolId::Lasso] = std::make_unique<SelectionTool>(*context_, SelectionTool::Shape::Lasso);
     tools_[ToolId::Picker] = std::make_unique<PickerTool>(*context_);
+    tools_[ToolId::Move] = std::make_unique<MoveTool>(*context_);
 
     QToolBar* bar = addToolBar(tr("Tools"));
     bar->setObjectName(QStringLiteral("tools"));
@@ -143,6 +145,7 @@ void MainWindow::createTools() {
         {ToolId::EllipseSelect, tr("Ellipse selection"), QStringLiteral("Shift+M")},
         {ToolId::Lasso, tr("Lasso selection"), QStringLiteral("L")},
         {ToolId::Picker, tr("Colour picker"), QStringLiteral("I")},
+        {ToolId::Move, tr("Move"), QStringLiteral("V")},
     };
     for (const Entry& e : entries) {
         QAction* a = bar->addAction(e.text);

@@ -76,7 +76,7 @@ public:
     bool offerRecovery();
     QString restoreRecovery(const document::RecoveryEntry& entry);
 
-    enum class ToolId { Brush, Eraser, MaskBrush, RectSelect, EllipseSelect, Lasso, Picker };
+    enum class ToolId { Brush, Eraser, MaskBrush, RectSelect, EllipseSelect, Lasso, Picker, Move };
     void selectTool(ToolId id);
     ToolId currentTool() const { return currentTool_; }
     Tool* tool(ToolId id) const;

@@ -189,7 +189,7 @@ TEST_CASE("[ and ] change the brush size", "[gui]") {
     CHECK(w.canvas()->tool()->outlineRadius() == Approx(r / 1.25));
 }
 
-TEST_CASE("tool shortcuts B E Q M L I pick the tools", "[gui]") {
+TEST_CASE("tool shortcuts B E Q M L I V pick the tools", "[gui]") {
     ShownWindow w;
     w.window.activateWindow();
     REQUIRE(QTest::qWaitForWindowActive(&w.window));
@@ -312,4 +312,39 @@ TEST_CASE("the colour panel and the tools share the colour", "[gui]") {
     hex->setText(QStringLiteral("#102030"));
     Q_EMIT hex->editingFinished();
     CHECK(w.window.toolContext().color() == QColor(0x10, 0x20, 0x30));
+}
+
+TEST_CASE("the move tool shifts the layer by whole pixels as one undo step", "[gui]") {
+    ShownWindow w;
+    w.window.newDocument(QSize(200, 150));
+    const document::LayerPtr layer = w.window.currentLayer();
+    QImage square(30, 30, QImage::Format_RGBA8888_Premultiplied);
+    square.fill(QColor(0, 200, 0));
+    layer->pixels.writeImage(square, {60, 60});  // across tile edges
+    w.doc().markAllDirty();
+    const QByteArray before = layerBytes(w.doc(), layer);
+    const int index = w.doc().history().index();
+
+    w.window.selectTool(MainWindow::ToolId::Move);
+    dragOnCanvas(w.canvas(), line({70, 70}, {95.2, 49.8}, 6));
+    CHECK(w.doc().history().index() == index + 1);
+    CHECK(layer->pixels.contentBounds() == QRect(85, 40, 30, 30));
+    CHECK(w.doc().flatten().pixelColor(100, 50) == QColor(0, 200, 0));
+    CHECK(w.doc().flatten().pixelColor(65, 85).alpha() == 0);  // vacated
+    w.doc().history().undo();
+    CHECK(layerBytes(w.doc(), layer) == before);
+
+    // Esc mid-drag puts everything back and records nothing.
+    ui::CanvasView* c = w.canvas();
+    const QPointF a = c->imageToWidget({70, 70}), b = c->imageToWidget({120, 120});
+    QMouseEvent press(QEvent::MouseButtonPress, a, c->mapToGlobal(a), Qt::LeftButton,
+                      Qt::LeftButton, Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, b, c->mapToGlobal(b), Qt::NoButton, Qt::LeftButton,
+                     Qt::NoModifier);
+    QApplication::sendEvent(c, &press);
+    QApplication::sendEvent(c, &move);
+    CHECK(layer->pixels.contentBounds() == QRect(110, 110, 30, 30));
+    QTest::keyClick(c, Qt::Key_Escape);
+    CHECK(layerBytes(w.doc(), layer) == before);
+    CHECK(w.doc().history().index() == index);
 }
