@@ -173,10 +173,18 @@ LayersPanel::LayersPanel(ToolContext& context, QWidget* parent)
         if (LayerPtr l = current())
             context_.document()->setBlendMode(l, BlendMode(mode_->itemData(index).toInt()));
     });
+    // One drag is one undo step: the changes of a drag share a merge key, the next drag (or a
+    // key press on the slider) gets a new one so it does not merge into the previous step.
     connect(opacity_, &QSlider::valueChanged, this, [this](int v) {
         if (refreshing_) return;
-        if (LayerPtr l = current()) context_.document()->setOpacity(l, v / 100.f);
+        if (LayerPtr l = current()) {
+            document::LayerProperties p = l->props;
+            p.opacity = v / 100.f;
+            context_.document()->setLayerProperties(l, p, kOpacityMergeBase + opacityDrag_);
+        }
+        if (!opacity_->isSliderDown()) ++opacityDrag_;
     });
+    connect(opacity_, &QSlider::sliderReleased, this, [this] { ++opacityDrag_; });
     auto lockToggled = [this] {
         if (refreshing_) return;
         if (LayerPtr l = current()) {

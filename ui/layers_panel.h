@@ -73,6 +73,8 @@ private:
     QCheckBox* editMask_ = nullptr;
     QPushButton* maskButton_ = nullptr;
     QTimer thumbnailTimer_;
+    static constexpr int kOpacityMergeBase = 1 << 20;  // above the document's kMerge* ids
+    int opacityDrag_ = 0;
     bool refreshing_ = false;
 };
 

@@ -117,6 +117,13 @@ TEST_CASE("layers panel: visibility, blend mode, locks, opacity drag is one undo
     CHECK(layer->props.opacity == Approx(0.4f));
     CHECK(doc.history().index() == steps + 1);
     CHECK(doc.history().count() == steps + 1);
+    // A second drag is a step of its own.
+    slider->setSliderDown(true);
+    for (int v = 45; v <= 70; v += 5) slider->setValue(v);
+    slider->setSliderDown(false);
+    CHECK(doc.history().index() == steps + 2);
+    doc.history().undo();
+    CHECK(layer->props.opacity == Approx(0.4f));
     doc.history().undo();
     CHECK(layer->props.opacity == Approx(1.0f));
     QCoreApplication::processEvents();
