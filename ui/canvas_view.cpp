@@ -77,6 +77,14 @@ QVector<QLineF> selectionEdges(const QImage& mask, QPoint origin) {
     return lines;
 }
 
+// The same tiles (shared pointers), so the same pixels: copies of a grid share its tiles.
+bool sameTiles(const document::TileGrid& a, const document::TileGrid& b) {
+    if (a.tileCount() != b.tileCount() || a.fill() != b.fill()) return false;
+    for (const document::TileCoord& c : a.tileCoords())
+        if (a.tile(c) != b.tile(c)) return false;
+    return true;
+}
+
 }  // namespace
 
 CanvasView::CanvasView(QWidget* parent) : QWidget(parent) {
@@ -98,6 +106,8 @@ void CanvasView::setDocument(document::Document* document) {
     document_ = document;
     preview_ = QImage();
     rebuildDisplay();
+    selectionTraced_ = true;  // forces a new trace
+    tracedSelection_ = document::TileGrid(1, 1);
     selectionChanged();
     fitPending_ = true;
     fitToView();
@@ -145,9 +155,16 @@ void CanvasView::documentChanged(const QRect& area) {
 }
 
 void CanvasView::selectionChanged() {
-    const QVector<QLineF> old;
+    // Called after every undo-stack change: trace the outline again only if the selection's
+    // tiles changed (tracing a large selection takes tens of milliseconds).
+    const bool active = document_ && document_->hasSelection();
+    if (active == selectionTraced_ &&
+        (!active || sameTiles(document_->selection(), tracedSelection_)))
+        return;
+    selectionTraced_ = active;
+    tracedSelection_ = active ? document_->selection() : document::TileGrid(1, 0);
     selectionPath_ = QPainterPath();
-    if (document_ && document_->hasSelection()) {
+    if (active) {
         const QRect area = document_->selection().contentBounds() & document_->bounds();
         if (!area.isEmpty()) {
             for (const QLineF& l :

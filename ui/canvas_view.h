@@ -51,6 +51,8 @@ public:
     void setMaskOverlayVisible(bool visible);
     bool maskOverlayVisible() const { return maskVisible_; }
 
+    // The marching ants' path, image coordinates (empty: no selection).
+    const QPainterPath& selectionOutline() const { return selectionPath_; }
     // The display cache (composite with the mask overlay), for tests.
     const QImage& displayImage() const { return display_; }
 
@@ -101,7 +103,9 @@ private:
     bool maskVisible_ = true;
     QImage preview_;
     QRect previewArea_;
-    QPainterPath selectionPath_;  // image coordinates
+    QPainterPath selectionPath_;                // image coordinates
+    document::TileGrid tracedSelection_{1, 0};  // what selectionPath_ was traced from
+    bool selectionTraced_ = false;
     QTimer antsTimer_;
     int antsOffset_ = 0;
 

@@ -216,6 +216,7 @@ TEST_CASE("rectangle, ellipse and lasso selections; painting stays inside", "[gu
     w.doc().selection().pixel(40, 100, &s);
     CHECK(s == 0);
     CHECK(w.doc().selection().contentBounds() == QRect(50, 50, 100, 100));
+    CHECK(w.canvas()->selectionOutline().boundingRect() == QRectF(50, 50, 100, 100));
 
     // Painting across the whole canvas only changes the selected square.
     w.window.selectTool(MainWindow::ToolId::Brush);
@@ -247,6 +248,7 @@ TEST_CASE("rectangle, ellipse and lasso selections; painting stays inside", "[gu
     // A click without a drag deselects; undo brings the selection back.
     dragOnCanvas(w.canvas(), {{10, 190}, {10, 190}});
     CHECK_FALSE(w.doc().hasSelection());
+    CHECK(w.canvas()->selectionOutline().isEmpty());
     w.doc().history().undo();
     CHECK(w.doc().hasSelection());
 }
