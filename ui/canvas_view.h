@@ -29,6 +29,8 @@ public:
     document::Document* document() const { return document_; }
     void setTool(Tool* tool);  // not owned; null: pointer input only pans
     Tool* tool() const { return tool_; }
+    // Between a tool's press and release (a stroke being painted).
+    bool toolActive() const { return toolActive_; }
 
     double zoom() const { return zoom_; }
     double rotation() const { return rotation_; }  // degrees, clockwise on screen

@@ -286,9 +286,14 @@ void MainWindow::createMenus() {
     file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* undo = edit->addAction(tr("&Undo"), this, [this] { document_->history().undo(); });
+    // Not in the middle of a stroke: its open edit holds tiles the step would replace.
+    QAction* undo = edit->addAction(tr("&Undo"), this, [this] {
+        if (!canvas_->toolActive()) document_->history().undo();
+    });
     undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = edit->addAction(tr("&Redo"), this, [this] { document_->history().redo(); });
+    QAction* redo = edit->addAction(tr("&Redo"), this, [this] {
+        if (!canvas_->toolActive()) document_->history().redo();
+    });
     redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
     edit->addSeparator();
     edit->addAction(tr("Select &All"), this,
