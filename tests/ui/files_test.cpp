@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QStatusBar>
 #include <QTemporaryDir>
 
 using namespace atelier;
@@ -168,4 +169,23 @@ TEST_CASE("saving a document discards its autosave", "[gui]") {
     REQUIRE(document::AutosaveStore(store.path()).list().size() == 1);
     REQUIRE(w.window.saveTo(dir.filePath("s.ora")).isEmpty());
     CHECK(document::AutosaveStore(store.path()).list().isEmpty());
+}
+
+TEST_CASE("a broken brush preset is skipped with a message naming it", "[gui]") {
+    QTemporaryDir dir;
+    QFile good(dir.filePath("a_good.json"));
+    REQUIRE(good.open(QIODevice::WriteOnly));
+    good.write(
+        R"({"name": "Good", "mode": "paint", "target": "layer", "settings": {"radius": 7}})");
+    good.close();
+    QFile bad(dir.filePath("b_bad.json"));
+    REQUIRE(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"name": "Bad", "settings": {"radius": -3}})");
+    bad.close();
+    qputenv("ATELIER_BRUSHES_DIR", dir.path().toUtf8());
+    ShownWindow w;
+    qunsetenv("ATELIER_BRUSHES_DIR");
+    CHECK(w.window.statusBar()->currentMessage().contains("b_bad.json"));
+    CHECK(w.window.toolContext().presetName(ui::BrushRole::Paint) == "Good");
+    CHECK(w.window.toolContext().radius(ui::BrushRole::Paint) == Approx(7));
 }
