@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import sys
 import time
 
@@ -61,8 +60,9 @@ def build(args):
     """(model, config, latent factor, description); the weights are loaded when a file is given."""
     if args.full_size:
         cfg = dict(sd2_unet_torch.FULL_SIZE_CONFIG)
-        model = sd2_unet_torch.UNetModel(cfg)  # PyTorch's default initialisation: random weights
-        return model.eval(), cfg, 8, "full size (512-base sizes), random weights"
+        model = sd2_unet_torch.UNetModel(cfg)
+        sd2_unet_torch.randomize(model)
+        return model.eval(), cfg, 8, "(512-base architecture, random weights)"
     yaml_path = yaml_beside(args.model)
     try:
         cfg = sd2_unet_torch.unet_config_from_yaml(yaml_path)
@@ -83,7 +83,7 @@ def build(args):
         raise BadInput(f"{args.model}: does not fit {yaml_path}: missing {missing[:5]}, "
                        f"unexpected {unexpected[:5]}, mis-shaped {misshaped[:5]}")
     model.load_state_dict({k: v.to(torch.float32) for k, v in state.items()}, strict=True)
-    return model.eval(), cfg, latent_factor_from_yaml(yaml_path), os.path.basename(args.model)
+    return model.eval(), cfg, latent_factor_from_yaml(yaml_path), args.model
 
 
 def check(model, reference, tolerance):
@@ -132,7 +132,7 @@ def bench(model, cfg, factor, args):
                 times.append(elapsed)
     if not torch.isfinite(out).all():
         raise RuntimeError("the UNet output is not finite")
-    return {"latent": [lh, lw], "step_times_s": times}
+    return {"latent": [lw, lh], "step_times": times}
 
 
 def main(argv):
@@ -165,36 +165,41 @@ def main(argv):
         return 0 if check(model, reference, args.tolerance) else 1
 
     result = bench(model, cfg, factor, args)
-    times = result["step_times_s"]
+    times = result["step_times"]
+    blas = blas_libraries()
+    # The keys `atelier-cli bench --json` prints, so the two reports line up; the median is the
+    # middle of the sorted times as Atelier takes it (the upper middle for an even count).
     report = {
-        "implementation": f"PyTorch {torch.__version__} (Python {sys.version.split()[0]})",
+        "implementation": f"PyTorch {torch.__version__} from Python {sys.version.split()[0]}",
         "model": description,
-        "parameters": sd2_unet_torch.parameter_count(model),
+        "device": "cpu",
         "dtype": "fp32",
         "threads": torch.get_num_threads(),
-        "blas": blas_libraries(),
+        "blas": "OpenBLAS" if any("openblas" in b for b in blas) else ", ".join(blas) or "none mapped",
+        "blas_libraries": blas,
+        "torch": torch.__version__,
         "width": args.width,
         "height": args.height,
         "latent": result["latent"],
-        "batch": 2,
-        "load_s": load_s,
-        "warmup_steps": args.warmup,
-        "steps": args.steps,
-        "step_s_median": statistics.median(times),
-        "step_s_min": min(times),
-        "step_times_s": times,
+        "unet_parameters": sd2_unet_torch.parameter_count(model),
+        # UNet only: building it plus (with --model) reading its weights; Atelier loads all three
+        # networks.
+        "load_seconds": load_s,
+        "guided_step_median_seconds": sorted(times)[len(times) // 2],
+        "guided_step_min_seconds": min(times),
+        "guided_step_seconds": times,
         # ru_maxrss is in KiB on Linux.
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
     if args.json:
         print(json.dumps(report))
     else:
-        print(f"{report['implementation']}, {report['threads']} threads, BLAS {', '.join(report['blas'])}")
-        print(f"model: {description}, {report['parameters']:,} parameters")
-        print(f"load: {load_s:.3f} s")
+        print(f"{report['implementation']}, {report['threads']} threads, BLAS {', '.join(blas)}")
+        print(f"model: {description}, {report['unet_parameters']:,} UNet parameters")
+        print(f"load: {load_s:.3f} s (UNet)")
         print(f"guided step (batch 2, {args.width}x{args.height} px, latent {result['latent'][0]}x"
-              f"{result['latent'][1]}): median {report['step_s_median']:.4f} s, "
-              f"min {report['step_s_min']:.4f} s over {args.steps}")
+              f"{result['latent'][1]}): median {report['guided_step_median_seconds']:.4f} s, "
+              f"min {report['guided_step_min_seconds']:.4f} s over {args.steps}")
         print(f"peak RSS: {report['peak_rss_bytes'] / 2**20:.0f} MiB")
     return 0
 

@@ -298,5 +298,18 @@ class UNetModel(nn.Module):
         return self.out(h)
 
 
+def randomize(model, seed=0):
+    """Random weights that compute like trained ones, as `atelier-cli bench --full-size` makes them:
+    normal(0, 0.02) everywhere, norm scales 1 (no denormals, no zeros for BLAS to skip)."""
+    gen = torch.Generator().manual_seed(seed)
+    norms = {id(m.weight) for m in model.modules() if isinstance(m, (nn.GroupNorm, nn.LayerNorm))}
+    with torch.no_grad():
+        for p in model.parameters():
+            if id(p) in norms:
+                p.fill_(1.0)
+            else:
+                p.normal_(0.0, 0.02, generator=gen)
+
+
 def parameter_count(model):
     return sum(p.numel() for p in model.parameters())
