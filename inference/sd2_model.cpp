@@ -6,11 +6,13 @@
 
 #include <ATen/Functions.h>
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
 
 #include <chrono>
 #include <set>
+#include <thread>
 
 namespace atelier::inference {
 namespace {
@@ -104,6 +106,12 @@ c10::ScalarType parseDtype(const std::string& dtype) {
 
 }  // namespace
 
+void applyThreads(int threads) {
+    if (threads < 0) throw RequestError("threads must be >= 0");
+    const int n = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    if (at::get_num_threads() != n) at::set_num_threads(n);
+}
+
 NetworkOptions parseNetworkOptions(const std::string& device, const std::string& dtype) {
     NetworkOptions o;
     o.dtype = parseDtype(dtype);
@@ -183,6 +191,7 @@ Sd2Model::~Sd2Model() = default;
 
 Sd2Model Sd2Model::open(const std::string& path, const ModelOptions& options) {
     const auto start = Clock::now();
+    applyThreads(options.threads);
     auto impl = std::make_unique<Impl>();
     impl->networkOptions = parseNetworkOptions(options.device, options.dtype);
     impl->vaeOptions = parseNetworkOptions(options.device, options.vaeDtype);

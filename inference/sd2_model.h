@@ -28,6 +28,9 @@ struct ModelOptions {
     std::string vaeDtype = "fp32";  // the VAE decodes in fp32 by default (fp16 overflows)
     std::optional<std::string> prediction;  // "epsilon" / "v": overrides what the files say
     std::string configPath;                 // an explicit .yaml for a single file
+    // CPU threads for libtorch's intra-op pool (process-wide). 0: every logical CPU - libtorch's
+    // own default counts physical cores only, which halves speed on 2-vCPU machines.
+    int threads = 0;
 };
 
 struct ComponentSummary {
@@ -76,6 +79,7 @@ public:
 
     struct Impl;
     Impl& impl() { return *impl_; }
+    friend Sd2Model fullSizeRandomModel(const ModelOptions& options, uint64_t seed);
 
 private:
     explicit Sd2Model(std::unique_ptr<Impl> impl);

@@ -28,6 +28,7 @@ struct Sd2Model::Impl {
     at::Tensor encode(const std::vector<std::string>& prompts);
 };
 
+void applyThreads(int threads);  // see ModelOptions::threads
 NetworkOptions parseNetworkOptions(const std::string& device, const std::string& dtype);
 FloatTensor toFloatTensor(const at::Tensor& tensor);
 

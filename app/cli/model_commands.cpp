@@ -1,6 +1,8 @@
 // `atelier-cli inspect` and `encode-prompt`: the model core, headless.
 #include "app/cli/commands.h"
 
+#include "inference/bench.h"
+#include "inference/runtime_info.h"
 #include "inference/sd2_model.h"
 
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@ struct ModelArgs {
     std::string dtype = "fp32";
     std::string prediction;
     std::string config;
+    int threads = 0;
 };
 
 void addModelOptions(CLI::App* cmd, ModelArgs& args, bool positional) {
@@ -30,6 +33,7 @@ void addModelOptions(CLI::App* cmd, ModelArgs& args, bool positional) {
     cmd->add_option("--dtype", args.dtype, "fp32, fp16 or bf16");
     cmd->add_option("--prediction", args.prediction, "epsilon or v: overrides what the model's files say");
     cmd->add_option("--config", args.config, "the .yaml of a single-file model, if not beside it");
+    cmd->add_option("--threads", args.threads, "CPU threads (default: every logical CPU)");
 }
 
 // Model and request errors are the user's to fix: exit status 2.
@@ -49,6 +53,7 @@ inference::Sd2Model openModel(const ModelArgs& args) {
     options.device = args.device;
     options.dtype = args.dtype;
     options.configPath = args.config;
+    options.threads = args.threads;
     if (!args.prediction.empty()) options.prediction = args.prediction;
     return inference::Sd2Model::open(args.model, options);
 }
@@ -108,6 +113,43 @@ nlohmann::ordered_json summaryJson(const inference::ModelSummary& s) {
 
 }  // namespace
 
+void printBench(const inference::BenchResult& r, bool json) {
+    const inference::RuntimeInfo runtime = inference::queryRuntimeInfo();
+    if (json) {
+        nlohmann::ordered_json j;
+        j["model"] = r.model;
+        j["variant"] = r.variant;
+        j["device"] = r.device;
+        j["dtype"] = r.dtype;
+        j["threads"] = r.threads;
+        j["blas"] = inference::blasKindName(runtime.blasKind);
+        j["torch"] = runtime.torchVersion;
+        j["width"] = r.width;
+        j["height"] = r.height;
+        j["latent"] = {r.latentWidth, r.latentHeight};
+        j["unet_parameters"] = r.unetParameters;
+        j["open_seconds"] = r.openSeconds;
+        j["load_seconds"] = r.loadSeconds;
+        j["text_encode_seconds"] = r.textEncodeSeconds;
+        j["guided_step_median_seconds"] = r.stepMedianSeconds;
+        j["guided_step_min_seconds"] = r.stepMinSeconds;
+        if (r.decodeSeconds >= 0) j["vae_decode_seconds"] = r.decodeSeconds;
+        j["peak_rss_bytes"] = r.peakRssBytes;
+        std::cout << j.dump(2) << "\n";
+        return;
+    }
+    std::cout << std::fixed << std::setprecision(3) << "model:        " << r.model << " (" << r.variant << ")\n"
+              << "runtime:      libtorch " << runtime.torchVersion << ", " << inference::blasKindName(runtime.blasKind)
+              << ", " << r.threads << " threads, " << r.device << " " << r.dtype << "\n"
+              << "size:         " << r.width << "x" << r.height << " px, UNet latent " << r.latentWidth << "x"
+              << r.latentHeight << ", " << withThousands(r.unetParameters) << " UNet parameters\n"
+              << "open / load:  " << r.openSeconds << " s / " << r.loadSeconds << " s\n"
+              << "text encode:  " << r.textEncodeSeconds << " s (negative + prompt)\n"
+              << "guided step:  median " << r.stepMedianSeconds << " s, min " << r.stepMinSeconds << " s (UNet at batch 2)\n";
+    if (r.decodeSeconds >= 0) std::cout << "VAE decode:   " << r.decodeSeconds << " s\n";
+    std::cout << "peak RSS:     " << std::setprecision(1) << double(r.peakRssBytes) / (1 << 20) << " MiB\n";
+}
+
 void addModelCommands(CLI::App& app) {
     static ModelArgs inspectArgs;
     static bool inspectJson = false, inspectLoad = false;
@@ -124,6 +166,31 @@ void addModelCommands(CLI::App& app) {
             } else {
                 printSummary(model.summary());
             }
+        });
+    });
+
+    static ModelArgs benchArgs;
+    static inference::BenchRequest benchRequest;
+    static bool benchJson = false, benchFullSize = false;
+    CLI::App* bench = app.add_subcommand("bench", "time a model: load, text encode, UNet guided step, VAE decode, peak memory");
+    bench->add_option("--model", benchArgs.model, "single-file .safetensors or diffusers folder");
+    bench->add_option("--threads", benchArgs.threads, "CPU threads (default: every logical CPU)");
+    bench->add_flag("--full-size", benchFullSize, "the released 512-base architecture with random weights (no --model)");
+    bench->add_option("--device", benchArgs.device, "cpu or cuda[:N]");
+    bench->add_option("--dtype", benchArgs.dtype, "fp32, fp16 or bf16");
+    bench->add_option("--width", benchRequest.width, "pixels (default: the model's native size)");
+    bench->add_option("--height", benchRequest.height, "pixels");
+    bench->add_option("--steps", benchRequest.steps, "timed guided steps after a warm-up (default 3)");
+    bench->add_flag("--json", benchJson, "print JSON");
+    bench->callback([] {
+        asBadInput([] {
+            if (benchFullSize == !benchArgs.model.empty()) throw BadInput("bench needs either --model or --full-size");
+            inference::ModelOptions options;
+            options.device = benchArgs.device;
+            options.dtype = benchArgs.dtype;
+            options.threads = benchArgs.threads;
+            inference::Sd2Model model = benchFullSize ? inference::fullSizeRandomModel(options) : openModel(benchArgs);
+            printBench(inference::benchmark(model, benchRequest), benchJson);
         });
     });
 

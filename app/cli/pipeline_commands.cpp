@@ -23,6 +23,7 @@ struct JobArgs {
     inference::GenerationRequest request;
     int64_t seed = -1;
     int tile = 0;
+    int threads = 0;
 };
 
 // A one-line progress bar on stderr when it is a terminal; silent otherwise.
@@ -59,6 +60,7 @@ void run(Job job, JobArgs& a) {
     inference::ModelOptions options;
     options.device = a.device;
     options.dtype = a.dtype;
+    options.threads = a.threads;
     if (!a.prediction.empty()) options.prediction = a.prediction;
     inference::Sd2Model model = inference::Sd2Model::open(a.model, options);
     const inference::ProgressFn progress = progressBar();
@@ -94,6 +96,7 @@ void addJob(CLI::App& app, const char* name, const char* help, Job job) {
     cmd->add_option("--device", a->device, "cpu or cuda[:N]");
     cmd->add_option("--dtype", a->dtype, "fp32, fp16 or bf16");
     cmd->add_option("--prediction", a->prediction, "epsilon or v: overrides the model's files");
+    cmd->add_option("--threads", a->threads, "CPU threads (default: every logical CPU)");
     if (job == Job::Txt2Img) {
         cmd->add_option("--width", a->request.width, "output width (default: the model's native size)");
         cmd->add_option("--height", a->request.height, "output height");
