@@ -97,10 +97,11 @@ run_one() {  # run_one CASE ROUND SIDE COMMAND...: its JSON to CASE-ROUND-SIDE.j
   cut -d' ' -f1-3 /proc/loadavg >"$stem.loadavg"
   echo "[$(date -u +%H:%M:%S)] $(basename "$stem"): $*  (load $(cat "$stem.loadavg"))"
   local rc=0
-  "$@" >"$stem.json" 2>"$stem.err" || rc=$?
+  "$@" >"$stem.json.part" 2>"$stem.err" || rc=$?
   if ((rc)); then
     echo "  failed (exit $rc): $(tail -n 3 "$stem.err")" >&2
-    rm -f "$stem.json"
+  else
+    mv "$stem.json.part" "$stem.json"
   fi
 }
 

@@ -4,7 +4,8 @@ and overall, as Markdown. Reads DIR/<case>-<round>-<atelier|pytorch>.json (+ .lo
 
 The ratio is Atelier / PyTorch (below 1.0: Atelier is faster). Each round's two runs are next to
 each other in time, so the geometric mean of the per-round ratios is the figure that cancels most
-of the machine's noise; the absolute seconds depend on the load at the time.
+of the machine's noise; the absolute seconds depend on the load at the time. Other processes only
+ever add time, so the ratio of the minima (each side's least disturbed step) is given as well.
 """
 import glob
 import json
@@ -22,14 +23,22 @@ def load(directory):
         m = re.fullmatch(r"(\w+)-(\d+)-(atelier|pytorch)\.json", os.path.basename(path))
         if not m:
             continue
-        with open(path, encoding="utf-8") as f:
-            report = json.load(f)
+        try:
+            with open(path, encoding="utf-8") as f:
+                report = json.load(f)
+        except ValueError as e:
+            print(f"skipping {path}: not a bench report ({e})", file=sys.stderr)
+            continue
         loadavg_path = path[: -len(".json")] + ".loadavg"
         if os.path.exists(loadavg_path):
             with open(loadavg_path, encoding="utf-8") as f:
                 report["_loadavg"] = f.read().strip()
         runs.setdefault(m.group(1), {}).setdefault(int(m.group(2)), {})[m.group(3)] = report
     return runs
+
+
+def geomean(values):
+    return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
 def seconds(x):
@@ -46,19 +55,19 @@ def main(directory):
         print(f"no results in {directory}")
         return 1
     print("| case | round | side | guided step median (s) | min (s) | load (s) | peak RSS (MiB) "
-          "| load avg before | ratio Atelier/PyTorch (median) |")
+          "| load avg before | ratio Atelier/PyTorch, median / min |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     summary = []
     for case, rounds in runs.items():
-        ratios = []
+        ratios, min_ratios = [], []
         for rnd in sorted(rounds):
             sides = rounds[rnd]
             ratio = ""
             if all(s in sides for s in SIDES):
-                r = (sides["atelier"]["guided_step_median_seconds"]
-                     / sides["pytorch"]["guided_step_median_seconds"])
-                ratios.append(r)
-                ratio = f"{r:.2f}"
+                a, p = sides["atelier"], sides["pytorch"]
+                ratios.append(a["guided_step_median_seconds"] / p["guided_step_median_seconds"])
+                min_ratios.append(a["guided_step_min_seconds"] / p["guided_step_min_seconds"])
+                ratio = f"{ratios[-1]:.2f} / {min_ratios[-1]:.2f}"
             for side in SIDES:
                 if side not in sides:
                     print(f"| {case} | {rnd} | {side} | not measured | | | | | |")
@@ -71,10 +80,10 @@ def main(directory):
         latent = "x".join(str(v) for v in any_side["latent"])
         shape = f"{any_side['width']}x{any_side['height']} px (latent {latent})"
         if ratios:
-            geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-            summary.append(f"- {case}, {shape}: Atelier/PyTorch guided step = {geo:.2f} "
-                           f"(geometric mean of {len(ratios)} interleaved rounds: "
-                           f"{', '.join(f'{r:.2f}' for r in ratios)})")
+            summary.append(f"- {case}, {shape}, {len(ratios)} interleaved rounds: Atelier/PyTorch "
+                           f"guided step = {geomean(ratios):.2f} (medians; rounds "
+                           f"{', '.join(f'{r:.2f}' for r in ratios)}), {geomean(min_ratios):.2f} "
+                           f"(minima; rounds {', '.join(f'{r:.2f}' for r in min_ratios)})")
         else:
             summary.append(f"- {case}, {shape}: only one side measured, no ratio")
     print()
