@@ -6,12 +6,14 @@
 #
 #   scripts/bench/compare_cpu.sh [--rounds N] [--threads N] [--tiny-only | --full-only]
 #                                [--tiny-size PX] [--tiny-steps N] [--full-steps N] [--out DIR]
+#                                [--first-round K]
 #
 # Tiny: the reference txt2img-eps model from tests/data at --tiny-size px (default 64, latent
 # 32x32). Full: the released 512-base UNet's architecture with random weights at 512x512 px
 # (latent 64x64), `atelier-cli bench --full-size` against `pytorch_sd2_unet.py --full-size`.
 # ATELIER_CLI overrides the binary (default build/app/cli/atelier-cli); without a usable one only
-# the Python side is measured, and the table says so.
+# the Python side is measured, and the table says so. --out DIR --first-round K adds rounds
+# K.. to an earlier run's DIR (its table then covers all of them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cli=${ATELIER_CLI:-$root/build/app/cli/atelier-cli}
@@ -19,12 +21,13 @@ cli=${ATELIER_CLI:-$root/build/app/cli/atelier-cli}
 py=/usr/bin/python3
 peer=$root/scripts/bench/pytorch_sd2_unet.py
 tiny_model=$root/tests/data/reference/models/txt2img-eps/txt2img-eps.ldm.safetensors
-rounds=2 threads=2 tiny_size=64 tiny_steps=10 full_steps=3 do_tiny=1 do_full=1
+rounds=2 first=1 threads=2 tiny_size=64 tiny_steps=10 full_steps=3 do_tiny=1 do_full=1
 out=$root/build/bench-cpu-$(date -u +%Y%m%dT%H%M%SZ)
 
 while (($#)); do
   case $1 in
     --rounds) rounds=$2; shift ;;
+    --first-round) first=$2; shift ;;
     --threads) threads=$2; shift ;;
     --tiny-size) tiny_size=$2; shift ;;
     --tiny-steps) tiny_steps=$2; shift ;;
@@ -32,7 +35,7 @@ while (($#)); do
     --tiny-only) do_full=0 ;;
     --full-only) do_tiny=0 ;;
     --out) out=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "compare_cpu.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -88,8 +91,9 @@ mkdir -p "$out"
   echo "threads=$threads"
   ((have_cli)) && echo "atelier_cli=$cli"
   echo "python=$("$py" --version 2>&1), torch $("$py" -c 'import torch; print(torch.__version__)')"
-} >"$out/environment.txt"
+} >>"$out/environment.txt"
 cat "$out/environment.txt"
+last=$((first + rounds - 1))
 
 run_one() {  # run_one CASE ROUND SIDE COMMAND...: its JSON to CASE-ROUND-SIDE.json
   local stem=$out/$1-$2-$3
@@ -106,7 +110,7 @@ run_one() {  # run_one CASE ROUND SIDE COMMAND...: its JSON to CASE-ROUND-SIDE.j
 }
 
 if ((do_tiny)); then
-  for ((r = 1; r <= rounds; r++)); do
+  for ((r = first; r <= last; r++)); do
     ((have_cli)) && run_one tiny "$r" atelier "$cli" bench --model "$tiny_model" \
       --width "$tiny_size" --height "$tiny_size" --steps "$tiny_steps" --threads "$threads" --json
     run_one tiny "$r" pytorch "$py" "$peer" --model "$tiny_model" \
@@ -114,7 +118,7 @@ if ((do_tiny)); then
   done
 fi
 if ((do_full)); then
-  for ((r = 1; r <= rounds; r++)); do
+  for ((r = first; r <= last; r++)); do
     ((have_cli)) && run_one full "$r" atelier "$cli" bench --full-size \
       --width 512 --height 512 --steps "$full_steps" --threads "$threads" --json
     run_one full "$r" pytorch "$py" "$peer" --full-size \
