@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 
 SIDES = ("atelier", "pytorch")
@@ -81,7 +82,8 @@ def main(directory):
         shape = f"{any_side['width']}x{any_side['height']} px (latent {latent})"
         if ratios:
             summary.append(f"- {case}, {shape}, {len(ratios)} interleaved rounds: Atelier/PyTorch "
-                           f"guided step = {geomean(ratios):.2f} (medians; rounds "
+                           f"guided step = {geomean(ratios):.2f} geometric mean, "
+                           f"{statistics.median(ratios):.2f} median round (of medians; rounds "
                            f"{', '.join(f'{r:.2f}' for r in ratios)}), {geomean(min_ratios):.2f} "
                            f"(minima; rounds {', '.join(f'{r:.2f}' for r in min_ratios)})")
         else:
