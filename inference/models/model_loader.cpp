@@ -81,28 +81,25 @@ void validateCheckpointLayout(const ModelCheckpoint& m) {
                            " architecture its shapes and configs describe:\n" + report);
 }
 
-UNetModel loadUNet(const ModelCheckpoint& m, const NetworkOptions& o) {
+template <typename Net, typename Config>
+Net loadNetwork(const ModelCheckpoint& m, const Config& config, const ComponentSource& s, const NetworkOptions& o) {
     c10::InferenceMode normalTensors(false);  // parameters must not be inference tensors
-    UNetModel net(m.unetConfig, realOptions(o));
-    loadInto(net, m, m.unet);
+    Net net(config, realOptions(o));
+    loadInto(net, m, s);
     net->eval();
     return net;
+}
+
+UNetModel loadUNet(const ModelCheckpoint& m, const NetworkOptions& o) {
+    return loadNetwork<UNetModel>(m, m.unetConfig, m.unet, o);
 }
 
 AutoencoderKL loadVae(const ModelCheckpoint& m, const NetworkOptions& o) {
-    c10::InferenceMode normalTensors(false);  // parameters must not be inference tensors
-    AutoencoderKL net(m.vaeConfig, realOptions(o));
-    loadInto(net, m, m.vae);
-    net->eval();
-    return net;
+    return loadNetwork<AutoencoderKL>(m, m.vaeConfig, m.vae, o);
 }
 
 OpenClipText loadTextEncoder(const ModelCheckpoint& m, const NetworkOptions& o) {
-    c10::InferenceMode normalTensors(false);  // parameters must not be inference tensors
-    OpenClipText net(m.textConfig, realOptions(o));
-    loadInto(net, m, m.text);
-    net->eval();
-    return net;
+    return loadNetwork<OpenClipText>(m, m.textConfig, m.text, o);
 }
 
 }  // namespace atelier::inference

@@ -69,23 +69,20 @@ int64_t autoDecodeTile(const VaeConfig& vae, int64_t budget) {
 }  // namespace
 
 GenerationResult depth2img(Sd2Model& model, const GenerationRequest& r, const ProgressFn& fn) {
-    Sd2Model::Impl& m = model.impl();
-    const ModelCheckpoint& ck = m.checkpoint;
+    const ModelCheckpoint& ck = model.impl().checkpoint;
     requireVariant(ck, ModelVariant::Depth, "depth2img", "the depth model (512-depth)");
     c10::InferenceMode guard;
-    GenerationResult result;
-    auto noise = noiseFor(r, result.seed);
-    auto scheduler = schedulerFor(r, ck, scheduleFor(ck));
-    result.scheduler = schedulerName(scheduler->kind());
-    const auto options = at::TensorOptions().device(m.networkOptions.device).dtype(m.networkOptions.dtype);
+    PipelineJob job(model, r, scheduleFor(ck));
+    Sd2Model::Impl& m = job.m;
+    GenerationResult& result = job.result;
+    NoiseSource* noise = job.noise.get();
+    Scheduler* scheduler = job.scheduler.get();
+    const auto options = job.options();
     const at::Tensor image = imageToTensor(r.image, 3, options, "the image");
     const int64_t H = image.size(2), W = image.size(3), f = vaeFactor(ck);
     checkPixelSize(int(W), int(H), "the image");
     const double strength = strengthOr(r, 0.8);
-    const std::size_t first = scheduler->firstStepForStrength(strength);
-    if (first >= scheduler->timesteps().size())
-        throw RequestError("strength " + std::to_string(strength) + " with " + std::to_string(r.steps) +
-                           " steps leaves no step to run");
+    const std::size_t first = job.firstStep(strength);
     at::Tensor mask;
     if (!r.mask.empty()) {
         if (r.mask.width != W || r.mask.height != H) throw RequestError("the mask must have the image's size");
@@ -129,22 +126,20 @@ GenerationResult depth2img(Sd2Model& model, const GenerationRequest& r, const Pr
         };
     }
     latents = denoise(*scheduler, latents, first, prompts, r.guidance, call, *noise, progress, keepOutside);
-    progress.phase("decode");
-    result.image = tensorToImage(decodeLatents(m, latents));
-    result.stepsRun = int(scheduler->timesteps().size() - first);
+    job.finish(latents, progress, first);
     return result;
 }
 
 GenerationResult upscale(Sd2Model& model, const GenerationRequest& r, const ProgressFn& fn) {
-    Sd2Model::Impl& m = model.impl();
-    const ModelCheckpoint& ck = m.checkpoint;
+    const ModelCheckpoint& ck = model.impl().checkpoint;
     requireVariant(ck, ModelVariant::Upscaler, "upscale", "the x4 upscaler");
     c10::InferenceMode guard;
-    GenerationResult result;
-    auto noise = noiseFor(r, result.seed);
-    auto scheduler = schedulerFor(r, ck, scheduleFor(ck));
-    result.scheduler = schedulerName(scheduler->kind());
-    const auto options = at::TensorOptions().device(m.networkOptions.device).dtype(m.networkOptions.dtype);
+    PipelineJob job(model, r, scheduleFor(ck));
+    Sd2Model::Impl& m = job.m;
+    GenerationResult& result = job.result;
+    NoiseSource* noise = job.noise.get();
+    Scheduler* scheduler = job.scheduler.get();
+    const auto options = job.options();
     const at::Tensor image = imageToTensor(r.image, 3, options, "the low-resolution image");
     if (image.size(2) < 8 || image.size(3) < 8) throw RequestError("the low-resolution image must be at least 8x8");
 
@@ -188,10 +183,8 @@ GenerationResult upscale(Sd2Model& model, const GenerationRequest& r, const Prog
                         });
     };
     latents = denoise(*scheduler, latents, 0, prompts, r.guidance, call, *noise, progress);
-    progress.phase("decode");
     const int64_t decodeTile = r.tileLatent > 0 ? r.tileLatent : autoDecodeTile(ck.vaeConfig, r.tileBudgetBytes);
-    result.image = tensorToImage(decodeLatents(m, latents, decodeTile, overlap));
-    result.stepsRun = int(scheduler->timesteps().size());
+    job.finish(latents, progress, 0, decodeTile, overlap);
     return result;
 }
 

@@ -192,6 +192,34 @@ std::unique_ptr<Scheduler> schedulerFor(const GenerationRequest& r, const ModelC
     }
 }
 
+PipelineJob::PipelineJob(Sd2Model& model, const GenerationRequest& request, const ScheduleConfig& config)
+    : m(model.impl()), r(request) {
+    noise = noiseFor(request, result.seed);
+    scheduler = schedulerFor(request, m.checkpoint, config);
+    result.scheduler = schedulerName(scheduler->kind());
+}
+
+at::TensorOptions PipelineJob::options() const {
+    return at::TensorOptions().device(m.networkOptions.device).dtype(m.networkOptions.dtype);
+}
+
+std::size_t PipelineJob::firstStep(double strength) const {
+    const std::size_t first = scheduler->firstStepForStrength(strength);
+    if (first >= scheduler->timesteps().size())
+        throw RequestError("strength " + std::to_string(strength) + " with " + std::to_string(r.steps) +
+                           " steps leaves no step to run; raise the strength or the steps");
+    return first;
+}
+
+void PipelineJob::finish(const at::Tensor& latents, ProgressReporter& progress, std::size_t first, int64_t decodeTile,
+                         int64_t overlap) {
+    progress.phase("decode");
+    result.image = tensorToImage(decodeLatents(m, latents, decodeTile, overlap));
+    result.stepsRun = int(scheduler->timesteps().size() - first);
+    if (const auto* queued = dynamic_cast<const QueuedNoise*>(noise.get()); queued && queued->remaining() > 0)
+        result.notes.push_back(std::to_string(queued->remaining()) + " recorded noise tensors were not used");
+}
+
 int64_t vaeFactor(const ModelCheckpoint& m) { return m.vaeConfig.spatialFactor(); }
 
 double strengthOr(const GenerationRequest& request, double fallback) {

@@ -81,6 +81,23 @@ void requireVariant(const ModelCheckpoint& m, ModelVariant variant, const char* 
 // The request's sampler with its steps set; bad names or step counts are RequestErrors.
 std::unique_ptr<Scheduler> schedulerFor(const GenerationRequest& r, const ModelCheckpoint& m, const ScheduleConfig& config);
 
+// Everything a job shares: the model, the request, its noise source and sampler, the result.
+struct PipelineJob {
+    Sd2Model::Impl& m;
+    const GenerationRequest& r;
+    GenerationResult result;
+    std::unique_ptr<NoiseSource> noise;
+    std::unique_ptr<Scheduler> scheduler;
+
+    PipelineJob(Sd2Model& model, const GenerationRequest& request, const ScheduleConfig& config);
+    at::TensorOptions options() const;  // the UNet's device and dtype
+    // The first step for `strength`; a RequestError when that leaves nothing to run.
+    std::size_t firstStep(double strength) const;
+    // Decodes (in tiles when decodeTile > 0) into the result and notes unused recorded noise.
+    void finish(const at::Tensor& latents, ProgressReporter& progress, std::size_t first, int64_t decodeTile = 0,
+                int64_t overlap = 0);
+};
+
 int64_t vaeFactor(const ModelCheckpoint& checkpoint);
 double strengthOr(const GenerationRequest& request, double fallback);
 

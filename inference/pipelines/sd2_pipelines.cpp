@@ -15,40 +15,6 @@ at::Tensor timestepBatch(double t, int64_t batch, const at::TensorOptions& like)
     return at::full({batch}, t, like.dtype(at::kFloat));
 }
 
-// Everything a job shares: the model, request, noise, sampler and progress.
-struct Job {
-    Sd2Model::Impl& m;
-    const GenerationRequest& r;
-    GenerationResult result;
-    std::unique_ptr<NoiseSource> noise;
-    std::unique_ptr<Scheduler> scheduler;
-
-    Job(Sd2Model& model, const GenerationRequest& request, const ScheduleConfig& config)
-        : m(model.impl()), r(request) {
-        noise = noiseFor(request, result.seed);
-        scheduler = schedulerFor(request, m.checkpoint, config);
-        result.scheduler = schedulerName(scheduler->kind());
-    }
-    at::TensorOptions options() const {
-        return at::TensorOptions().device(m.networkOptions.device).dtype(m.networkOptions.dtype);
-    }
-    std::size_t firstStep(double strength) const {
-        const std::size_t first = scheduler->firstStepForStrength(strength);
-        if (first >= scheduler->timesteps().size())
-            throw RequestError("strength " + std::to_string(strength) + " with " + std::to_string(r.steps) +
-                               " steps leaves no step to run; raise the strength or the steps");
-        return first;
-    }
-    void finish(const at::Tensor& latents, ProgressReporter& progress, std::size_t first) {
-        progress.phase("decode");
-        result.image = tensorToImage(decodeLatents(m, latents));
-        result.stepsRun = int(scheduler->timesteps().size() - first);
-        if (noise && dynamic_cast<QueuedNoise*>(noise.get()) && static_cast<QueuedNoise*>(noise.get())->remaining() > 0)
-            result.notes.push_back(std::to_string(static_cast<QueuedNoise*>(noise.get())->remaining()) +
-                                   " recorded noise tensors were not used");
-    }
-};
-
 at::Tensor maskTensor(const ImageF& mask, int width, int height, const char* what) {
     if (mask.empty()) throw RequestError(std::string(what) + " is missing or empty");
     if (mask.width != width || mask.height != height)
@@ -68,7 +34,7 @@ GenerationResult txt2img(Sd2Model& model, const GenerationRequest& r, const Prog
     const int width = r.width > 0 ? r.width : int(ck.sampleSize * f);
     const int height = r.height > 0 ? r.height : int(ck.sampleSize * f);
     checkPixelSize(width, height, "the requested size");
-    Job job(model, r, scheduleFor(ck));
+    PipelineJob job(model, r, scheduleFor(ck));
     ProgressReporter progress(fn, int(job.scheduler->timesteps().size()));
     progress.phase("encode");
     const PromptBatch prompts = encodePrompts(job.m, r);
@@ -87,7 +53,7 @@ GenerationResult inpaint(Sd2Model& model, const GenerationRequest& r, const Prog
     const ModelCheckpoint& ck = model.impl().checkpoint;
     requireVariant(ck, ModelVariant::Inpainting, "inpaint", "the inpainting model (512-inpainting)");
     c10::InferenceMode guard;
-    Job job(model, r, scheduleFor(ck));
+    PipelineJob job(model, r, scheduleFor(ck));
     const at::Tensor image = imageToTensor(r.image, 3, job.options(), "the image");
     const int64_t H = image.size(2), W = image.size(3), f = vaeFactor(ck);
     checkPixelSize(int(W), int(H), "the image");
