@@ -137,8 +137,11 @@ void AiPanel::buildUi() {
     auto* escape = new QAction(this);
     escape->setShortcut(Qt::Key_Escape);
     escape->setShortcutContext(Qt::WindowShortcut);
+    // Esc cancels the running job, else drops staged variations (the strip's own Esc key never
+    // arrives while this window shortcut exists).
     connect(escape, &QAction::triggered, this, [this] {
         if (isRunning()) cancel();
+        else discardVariations();
     });
     addAction(escape);
 

@@ -188,6 +188,7 @@ TEST_CASE("text to image lands in a new layer over the canvas", "[gui][ai]") {
     CHECK(p.panel.mode() == AiPanel::Mode::TextToImage);
     p.panel.setSettings(fewSteps(2, 1, 9));
     QSignalSpy accepted(&p.panel, &AiPanel::layerAccepted);
+    const int layers = doc->allLayers().size();
     REQUIRE(p.panel.generate().isEmpty());
     REQUIRE(p.waitForStaged());
     INFO(p.panel.statusText().toStdString());
@@ -198,7 +199,7 @@ TEST_CASE("text to image lands in a new layer over the canvas", "[gui][ai]") {
     CHECK(layer->provenance.pipeline == QStringLiteral("txt2img"));
     CHECK(layer->provenance.seed == 9);
     CHECK(layer->contentBounds() == QRect(0, 0, 64, 64));
-    CHECK(doc->allLayers().size() == 3);  // root, paint, generated
+    CHECK(doc->allLayers().size() == layers + 1);
 }
 
 TEST_CASE("upscale -> export: the written print has the size and DPI asked for", "[gui][ai]") {
@@ -235,7 +236,7 @@ TEST_CASE("the UI thread is never blocked while a job runs", "[gui][ai][stall]")
     p.panel.setDocument(doc.get());
     REQUIRE(p.panel.useModel(tinyModel("inpainting")).isEmpty());
     paintMask(*doc, QRect(40, 40, 40, 40));
-    p.panel.setSettings(fewSteps(30, 2, 5));
+    p.panel.setSettings(fewSteps(12, 1, 5));
 
     QElapsedTimer clock;
     qint64 last = 0, longest = 0, ticks = 0;
@@ -258,6 +259,6 @@ TEST_CASE("the UI thread is never blocked while a job runs", "[gui][ai][stall]")
     const double longestMs = longest / 1e6;
     std::printf("UI-thread stall during a job: longest gap %.1f ms over %.2f s (%lld ticks)\n",
                 longestMs, seconds, static_cast<long long>(ticks));
-    CHECK(p.panel.stagingStrip()->count() == 2);
+    CHECK(p.panel.stagingStrip()->count() == 1);
     CHECK(longestMs < 250.0);
 }

@@ -87,7 +87,7 @@ TEST_CASE("inpaint: mask -> variations -> accept as one undo step -> undo", "[fl
     // The patch covers the mask; its alpha is 0 far from it.
     const QRect patchRect(staged[0].topLeft, staged[0].rgb.size());
     CHECK(patchRect.contains(maskRect));
-    CHECK(staged[0].alpha.pixelIndex(0, 0) == 0);
+    CHECK(qGray(staged[0].alpha.pixel(0, 0)) == 0);
     const QPoint centre = maskRect.center() - staged[0].topLeft;
     CHECK(qGray(staged[0].alpha.pixel(centre)) == 255);
 
