@@ -18,7 +18,8 @@ int runApplication(int argc, char** argv) {
     parser.setApplicationDescription(QStringLiteral("Atelier: painting with Stable Diffusion 2"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("image"), QStringLiteral("Image to open."),
+    parser.addPositionalArgument(QStringLiteral("image"),
+                                 QStringLiteral("Document (.ora) or image to open."),
                                  QStringLiteral("[image]"));
     QCommandLineOption grab(QStringLiteral("grab-window"),
                             QStringLiteral("Save a screenshot of the window to <png> and quit."),
@@ -30,6 +31,8 @@ int runApplication(int argc, char** argv) {
     window.resize(1280, 800);
     window.show();
     const QStringList files = parser.positionalArguments();
+    // After a crash, offer the autosave first (not when only taking a screenshot).
+    if (!parser.isSet(grab)) window.offerRecovery();
     if (!files.isEmpty()) window.openImageInteractively(files.first());
 
     if (parser.isSet(grab)) {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <QApplication>
+#include <QStandardPaths>
 
 int main(int argc, char** argv) {
     // Without a display (CI, ctest's test discovery) run on the offscreen platform.
@@ -11,6 +12,9 @@ int main(int argc, char** argv) {
         qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
         qputenv("QT_QPA_PLATFORM", "offscreen");
     }
+    // Settings (recent files) and the autosave store go to test locations, not the user's.
+    QStandardPaths::setTestModeEnabled(true);
     QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("AtelierTests"));
     return Catch::Session().run(argc, argv);
 }
