@@ -70,8 +70,8 @@ std::optional<InpaintPlan> planInpaint(document::Document& doc, const InpaintOpt
     plan.area = region.area;
     plan.revision = region.revision;
     try {
-        plan.job = prepareInpaint(imageFromQImage(region.composite), maskFromQImage(region.mask),
-                                  options);
+        plan.job =
+            prepareInpaint(imageFromQImage(region.composite), maskFromQImage(region.mask), options);
     } catch (const InpaintError& e) {
         if (whyNot) *whyNot = QString::fromStdString(e.what());
         return std::nullopt;
@@ -88,8 +88,8 @@ InferenceJob inpaintJob(const InpaintPlan& plan, const GenerationSettings& setti
     return job;
 }
 
-InferenceJob txt2imgJob(const GenerationSettings& settings, const QString& modelPath,
-                        QSize target, int nativeResolution, quint64 revision) {
+InferenceJob txt2imgJob(const GenerationSettings& settings, const QString& modelPath, QSize target,
+                        int nativeResolution, quint64 revision) {
     InferenceJob job = makeJob(JobKind::Txt2Img, settings, modelPath, revision);
     if (!target.isEmpty()) {
         InpaintRegionOptions o;
@@ -102,12 +102,21 @@ InferenceJob txt2imgJob(const GenerationSettings& settings, const QString& model
 }
 
 InferenceJob depth2imgJob(const GenerationSettings& settings, const QString& modelPath,
-                          const QImage& source, const QImage& depth, quint64 revision) {
+                          const QImage& source, const QImage& depth, int nativeResolution,
+                          quint64 revision) {
     InferenceJob job = makeJob(JobKind::Depth2Img, settings, modelPath, revision);
-    job.request.image = imageFromQImage(source);
-    if (!depth.isNull()) job.request.depth = maskFromQImage(depth);  // its grey value
+    InpaintRegionOptions o;
+    o.nativeResolution = nativeResolution;
+    const PixelSize working = workingSizeFor({source.width(), source.height()}, o);
+    job.request.image = resizeImage(imageFromQImage(source), working);
+    if (!depth.isNull()) job.request.depth = maskFromQImage(depth);  // its grey value, any size
     job.request.strength = std::clamp(settings.strength, 0.01, 1.0);
     return job;
+}
+
+void setJobMask(InferenceJob& job, const QImage& mask) {
+    const inference::ImageF& image = job.request.image;
+    job.request.mask = resizeMask(maskFromQImage(mask), {image.width, image.height});
 }
 
 QImage StagedVariation::preview() const {

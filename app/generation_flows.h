@@ -50,12 +50,16 @@ InferenceJob inpaintJob(const InpaintPlan& plan, const GenerationSettings& setti
                         const QString& modelPath);
 // Text to image at about the model's native resolution, in the aspect of `target` (the
 // selection's bounds or the canvas).
-InferenceJob txt2imgJob(const GenerationSettings& settings, const QString& modelPath,
-                        QSize target, int nativeResolution, quint64 revision);
-// Depth restyle of `source` (a layer's pixels over the canvas); depth: a supplied depth map
-// (empty: the model's DPT estimates it).
+InferenceJob txt2imgJob(const GenerationSettings& settings, const QString& modelPath, QSize target,
+                        int nativeResolution, quint64 revision);
+// Depth restyle of `source` (a layer's pixels over the canvas), resized to about the model's
+// native resolution in its aspect; depth: a supplied depth map (any size; grey, white = near),
+// empty: the model's DPT estimates it.
 InferenceJob depth2imgJob(const GenerationSettings& settings, const QString& modelPath,
-                          const QImage& source, const QImage& depth, quint64 revision);
+                          const QImage& source, const QImage& depth, int nativeResolution,
+                          quint64 revision);
+// Restricts an image job to a mask (grey, white = repaint) over the job's source image.
+void setJobMask(InferenceJob& job, const QImage& mask);
 
 // One variation ready to be accepted: RGB (opaque) at `topLeft` with a paste alpha.
 struct StagedVariation {

@@ -86,7 +86,8 @@ protected:
             std::pair<quint64, InferenceJob> next;
             {
                 QMutexLocker lock(&shared_->mutex);
-                while (shared_->queue.empty() && !shared_->stopping) shared_->wake.wait(&shared_->mutex);
+                while (shared_->queue.empty() && !shared_->stopping)
+                    shared_->wake.wait(&shared_->mutex);
                 if (shared_->stopping) break;
                 next = std::move(shared_->queue.front());
                 shared_->queue.pop_front();
@@ -109,8 +110,8 @@ private:
     template <typename F>
     void post(F&& f) {
         InferenceWorker* owner = owner_;
-        QMetaObject::invokeMethod(owner, [owner, f = std::forward<F>(f)] { f(owner); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            owner, [owner, f = std::forward<F>(f)] { f(owner); }, Qt::QueuedConnection);
     }
 
     void runJob(quint64 id, InferenceJob& job) {
@@ -175,7 +176,8 @@ private:
             const inference::DepthEstimator estimator = inference::DepthEstimator::load(path);
             if (shared_->cancelRunning) throw inference::Cancelled();
             const inference::FloatImage raw = estimator.estimate(toRgb8(job.request.image));
-            result.depth = normalisedDepth(raw, {job.request.image.width, job.request.image.height});
+            result.depth =
+                normalisedDepth(raw, {job.request.image.width, job.request.image.height});
             return result;
         }
         inference::Sd2Model& m = model(id, job);
@@ -186,8 +188,8 @@ private:
         for (int v = 0; v < variations; ++v) {
             inference::GenerationRequest request = job.request;
             if (request.noiseFile.empty()) request.seed = seed + uint64_t(v);
-            const inference::ProgressFn progress = [this, id, v, variations](
-                                                       const inference::StepProgress& s) {
+            const inference::ProgressFn progress = [this, id, v,
+                                                    variations](const inference::StepProgress& s) {
                 if (shared_->cancelRunning) return false;
                 JobProgress p;
                 p.variation = v;
@@ -202,11 +204,20 @@ private:
             };
             if (shared_->cancelRunning) throw inference::Cancelled();
             switch (job.kind) {
-                case JobKind::Txt2Img: result.variations.push_back(inference::txt2img(m, request, progress)); break;
-                case JobKind::Inpaint: result.variations.push_back(inference::inpaint(m, request, progress)); break;
-                case JobKind::Depth2Img: result.variations.push_back(inference::depth2img(m, request, progress)); break;
-                case JobKind::Upscale: result.variations.push_back(inference::upscale(m, request, progress)); break;
-                case JobKind::EstimateDepth: break;
+                case JobKind::Txt2Img:
+                    result.variations.push_back(inference::txt2img(m, request, progress));
+                    break;
+                case JobKind::Inpaint:
+                    result.variations.push_back(inference::inpaint(m, request, progress));
+                    break;
+                case JobKind::Depth2Img:
+                    result.variations.push_back(inference::depth2img(m, request, progress));
+                    break;
+                case JobKind::Upscale:
+                    result.variations.push_back(inference::upscale(m, request, progress));
+                    break;
+                case JobKind::EstimateDepth:
+                    break;
             }
         }
         result.modelHash = modelHash(job.modelPath);
@@ -254,7 +265,8 @@ void InferenceWorker::cancel(quint64 id) {
     const auto it = std::find_if(q.begin(), q.end(), [id](const auto& j) { return j.first == id; });
     if (it == q.end()) return;
     q.erase(it);
-    QMetaObject::invokeMethod(this, [this, id] { Q_EMIT jobCancelled(id); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id] { Q_EMIT jobCancelled(id); }, Qt::QueuedConnection);
 }
 
 void InferenceWorker::cancelAll() {
@@ -309,7 +321,8 @@ QString describeJobError(const std::exception& e) {
         what.contains(QStringLiteral("out of memory"), Qt::CaseInsensitive) ||
         what.contains(QStringLiteral("can't allocate memory"), Qt::CaseInsensitive) ||
         what.contains(QStringLiteral("Cannot allocate memory"), Qt::CaseInsensitive))
-        return QObject::tr("Out of memory: try a smaller area, fewer variations or a smaller tile. (%1)")
+        return QObject::tr(
+                   "Out of memory: try a smaller area, fewer variations or a smaller tile. (%1)")
             .arg(what);
     return QObject::tr("The job failed: %1").arg(what);
 }

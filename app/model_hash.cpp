@@ -21,9 +21,9 @@ bool addFile(QCryptographicHash& hash, const QString& path) {
 
 // Diffusers folders store the UNet under one of a few names; the first present is hashed.
 QString unetWeights(const QDir& folder) {
-    for (const char* name : {"unet/diffusion_pytorch_model.safetensors",
-                             "unet/diffusion_pytorch_model.fp16.safetensors",
-                             "unet/model.safetensors"}) {
+    for (const char* name :
+         {"unet/diffusion_pytorch_model.safetensors",
+          "unet/diffusion_pytorch_model.fp16.safetensors", "unet/model.safetensors"}) {
         const QString path = folder.filePath(QString::fromLatin1(name));
         if (QFileInfo::exists(path)) return path;
     }
@@ -50,11 +50,12 @@ QString cacheKey(const QString& path) {
     const QFileInfo info(path);
     QStringList parts{info.absoluteFilePath()};
     QStringList files{path};
-    if (info.isDir()) files = {QDir(path).filePath(QStringLiteral("model_index.json")),
-                               unetWeights(QDir(path))};
+    if (info.isDir())
+        files = {QDir(path).filePath(QStringLiteral("model_index.json")), unetWeights(QDir(path))};
     for (const QString& f : files) {
         const QFileInfo fi(f);
-        parts << QString::number(fi.size()) << QString::number(fi.lastModified().toMSecsSinceEpoch());
+        parts << QString::number(fi.size())
+              << QString::number(fi.lastModified().toMSecsSinceEpoch());
     }
     return parts.join(QLatin1Char('|'));
 }

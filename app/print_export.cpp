@@ -75,7 +75,7 @@ QString exportPrint(const QImage& image, QSize target, double dpi, const QString
     if (image.isNull()) return QObject::tr("There is no image to export.");
     if (dpi <= 0) return QObject::tr("The resolution must be above 0 DPI.");
     QImage out = image.convertToFormat(image.hasAlphaChannel() ? QImage::Format_RGBA64
-                                                                : QImage::Format_RGBX64);
+                                                               : QImage::Format_RGBX64);
     if (!target.isEmpty() && target != out.size())
         out = out.scaled(target, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     const int dotsPerMeter = int(std::lround(dpi / kCmPerInch * 100.0));

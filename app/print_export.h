@@ -14,18 +14,18 @@ enum class PrintUnit { Centimetres, Inches };
 // Rough costs of the x4 upscaler, per latent tile and step; the defaults are CPU figures of
 // the released model (docs/BENCHMARKS.md says how they were measured and how rough they are).
 struct UpscaleCostModel {
-    double secondsPerTileStep = 6.0;  // one UNet step on a tileLatent^2 latent tile
-    qint64 modelBytes = qint64(3600) << 20;  // UNet + VAE + text encoder, fp32
+    double secondsPerTileStep = 6.0;          // one UNet step on a tileLatent^2 latent tile
+    qint64 modelBytes = qint64(3600) << 20;   // UNet + VAE + text encoder, fp32
     qint64 bytesPerLatentPixel = 160 * 1024;  // working memory of a tile, per latent pixel side^2
 };
 
 struct PrintPlan {
     QSize source;
-    QSize target;          // pixels of the print
-    double scale = 1;      // target / source (width)
-    int passes = 0;        // x4 upscaler passes (0: the source is already large enough)
-    QSize upscaled;        // after the passes, before the final resample
-    int tiles = 0;         // latent tiles over all passes
+    QSize target;      // pixels of the print
+    double scale = 1;  // target / source (width)
+    int passes = 0;    // x4 upscaler passes (0: the source is already large enough)
+    QSize upscaled;    // after the passes, before the final resample
+    int tiles = 0;     // latent tiles over all passes
     double estimatedSeconds = 0;
     qint64 estimatedBytes = 0;
     QString describe() const;  // "3 x 4 tiles, about 2 min, about 4.1 GB"

@@ -1,5 +1,6 @@
 #include "ui/ai_panel.h"
 
+#include "app/imaging/qimage_conversion.h"
 #include "inference/sd2_model.h"
 #include "ui/model_dialog.h"
 #include "ui/staging_strip.h"
@@ -22,14 +23,58 @@ namespace atelier::ui {
 namespace {
 
 QString settingsKey(AiPanel::Mode mode) {
-    return mode == AiPanel::Mode::Inpaint ? QStringLiteral("models/inpainting")
-                                          : QStringLiteral("models/txt2img");
+    switch (mode) {
+        case AiPanel::Mode::Inpaint:
+            return QStringLiteral("models/inpainting");
+        case AiPanel::Mode::TextToImage:
+            return QStringLiteral("models/txt2img");
+        case AiPanel::Mode::DepthRestyle:
+            break;
+    }
+    return QStringLiteral("models/depth");
 }
+const QString kDepthLayerName = QStringLiteral("Depth");
 const QString kUpscalerKey = QStringLiteral("models/upscaler");
 
 QString jobName(AiPanel::Mode mode) {
-    return mode == AiPanel::Mode::Inpaint ? QObject::tr("inpainting")
-                                          : QObject::tr("text to image");
+    switch (mode) {
+        case AiPanel::Mode::Inpaint:
+            return QObject::tr("inpainting");
+        case AiPanel::Mode::TextToImage:
+            return QObject::tr("text to image");
+        case AiPanel::Mode::DepthRestyle:
+            break;
+    }
+    return QObject::tr("depth restyle");
+}
+
+QString modelKind(AiPanel::Mode mode) {
+    switch (mode) {
+        case AiPanel::Mode::Inpaint:
+            return QObject::tr("512-inpainting");
+        case AiPanel::Mode::TextToImage:
+            return QObject::tr("512-base or 768-v");
+        case AiPanel::Mode::DepthRestyle:
+            break;
+    }
+    return QObject::tr("512-depth");
+}
+
+// The top-most layer named "Depth": the depth the artist may have painted or replaced.
+document::LayerPtr findDepthLayer(const document::Document& doc) {
+    const QVector<document::LayerPtr> layers = doc.allLayers();
+    for (auto it = layers.rbegin(); it != layers.rend(); ++it)
+        if (!(*it)->isGroup() && (*it)->props.name == kDepthLayerName) return *it;
+    return nullptr;
+}
+
+// depth2img's conditioning depth ([-1, 1], near = high) as a grey picture at `size`.
+QImage depthPicture(const inference::ImageF& depth, QSize size) {
+    inference::ImageF grey = depth;
+    for (float& v : grey.data) v = std::clamp((v + 1.f) * 0.5f, 0.f, 1.f);
+    const QImage small = app::toQImage(grey, app::QImageDepth::Bits8);
+    return small.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+        .convertToFormat(QImage::Format_RGB888);
 }
 
 }  // namespace
@@ -40,12 +85,13 @@ struct AiPanel::Pending {
     app::GenerationSettings settings;
     std::optional<app::InpaintPlan> plan;  // inpaint
     QRect area;                            // document pixels the result covers
+    QRect previewArea;                     // where the live preview (the working image) lies
     QImage selectionMask;                  // txt2img into a selection
+    bool addDepthLayer = false;            // restyle without a "Depth" layer: show the DPT's
     app::JobResult result;
 };
 
-AiPanel::AiPanel(app::InferenceWorker* worker, QWidget* parent)
-    : QWidget(parent), worker_(worker) {
+AiPanel::AiPanel(app::InferenceWorker* worker, QWidget* parent) : QWidget(parent), worker_(worker) {
     setObjectName(QStringLiteral("aiPanel"));
     buildUi();
     if (worker_) {
@@ -75,6 +121,7 @@ void AiPanel::buildUi() {
     modeBox_ = new QComboBox(this);
     modeBox_->addItem(tr("Inpaint (mask or selection)"));
     modeBox_->addItem(tr("Text to image (new layer)"));
+    modeBox_->addItem(tr("Depth restyle (current layer)"));
     form->addRow(tr("Job"), modeBox_);
     modelLabel_ = new QLabel(this);
     modelLabel_->setWordWrap(true);
@@ -135,17 +182,22 @@ void AiPanel::buildUi() {
     layout->addStretch(1);
 
     auto* escape = new QAction(this);
+    escape_ = escape;
+    escape->setEnabled(false);  // only while a job runs or variations wait: Esc is the tools' too
     escape->setShortcut(Qt::Key_Escape);
     escape->setShortcutContext(Qt::WindowShortcut);
     // Esc cancels the running job, else drops staged variations (the strip's own Esc key never
     // arrives while this window shortcut exists).
     connect(escape, &QAction::triggered, this, [this] {
-        if (isRunning()) cancel();
-        else discardVariations();
+        if (isRunning())
+            cancel();
+        else
+            discardVariations();
     });
     addAction(escape);
 
-    connect(modeBox_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { updateHint(); });
+    connect(modeBox_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this] { updateHint(); });
     connect(choose, &QPushButton::clicked, this, &AiPanel::chooseModel);
     connect(generate_, &QPushButton::clicked, this, [this] { generate(); });
     connect(cancel_, &QPushButton::clicked, this, &AiPanel::cancel);
@@ -166,7 +218,8 @@ void AiPanel::setStagingParent(QWidget* canvas) {
     strip_->setParent(canvas ? canvas : this);
     if (canvas) {
         strip_->setWindowFlags(Qt::Widget);
-        strip_->setGeometry(8, qMax(0, canvas->height() - 180), qMin(canvas->width() - 16, 640), 170);
+        strip_->setGeometry(8, qMax(0, canvas->height() - 180), qMin(canvas->width() - 16, 640),
+                            170);
     } else {
         layout()->addWidget(strip_);
     }
@@ -176,7 +229,9 @@ void AiPanel::setStagingParent(QWidget* canvas) {
 void AiPanel::setMode(Mode mode) { modeBox_->setCurrentIndex(int(mode)); }
 AiPanel::Mode AiPanel::mode() const { return Mode(modeBox_->currentIndex()); }
 
-QString AiPanel::modelFor(Mode mode) const { return QSettings().value(settingsKey(mode)).toString(); }
+QString AiPanel::modelFor(Mode mode) const {
+    return QSettings().value(settingsKey(mode)).toString();
+}
 QString AiPanel::upscalerModel() const { return QSettings().value(kUpscalerKey).toString(); }
 
 QString AiPanel::useModel(const QString& path) {
@@ -195,11 +250,14 @@ QString AiPanel::useModel(const QString& path) {
     } else if (variant == "txt2img-eps" || variant == "txt2img-v") {
         settings.setValue(settingsKey(Mode::TextToImage), path);
         setMode(Mode::TextToImage);
+    } else if (variant == "depth") {
+        settings.setValue(settingsKey(Mode::DepthRestyle), path);
+        setMode(Mode::DepthRestyle);
     } else if (variant == "x4-upscaler") {
         settings.setValue(kUpscalerKey, path);
     } else {
-        const QString error = tr("%1 is a %2 model; this panel uses inpainting and text-to-image "
-                                 "models (and the x4 upscaler for prints).")
+        const QString error = tr("%1 is a %2 model; this panel uses inpainting, text-to-image and "
+                                 "depth models (and the x4 upscaler for prints).")
                                   .arg(QFileInfo(path).fileName(), QString::fromStdString(variant));
         setStatus(error);
         return error;
@@ -219,7 +277,7 @@ QString AiPanel::statusText() const { return status_->text(); }
 
 void AiPanel::updateHint() {
     const QString path = modelFor(mode());
-    const bool needsStrength = mode() == Mode::Inpaint;
+    const bool needsStrength = mode() != Mode::TextToImage;
     strength_->setEnabled(needsStrength);
     if (path.isEmpty()) {
         modelLabel_->setText(tr("none"));
@@ -227,8 +285,7 @@ void AiPanel::updateHint() {
             tr("No %1 model yet. Click \"Choose model...\" and pick a Stable Diffusion 2 %2 "
                "checkpoint (.safetensors) or a diffusers folder. Painting, layers and files work "
                "without one.")
-                .arg(jobName(mode()),
-                     mode() == Mode::Inpaint ? tr("512-inpainting") : tr("512-base or 768-v")));
+                .arg(jobName(mode()), modelKind(mode())));
         hint_->setVisible(true);
     } else {
         modelLabel_->setText(QFileInfo(path).fileName());
@@ -264,8 +321,11 @@ void AiPanel::setSettings(const app::GenerationSettings& s) {
 
 void AiPanel::setStatus(const QString& text) { status_->setText(text); }
 
+void AiPanel::updateEscape() { escape_->setEnabled(isRunning() || !staged_.isEmpty()); }
+
 void AiPanel::setRunning(bool running) {
     cancel_->setEnabled(running);
+    escape_->setEnabled(running || !staged_.isEmpty());
     progress_->setVisible(running);
     if (!running) previewLabel_->clear();
     generate_->setEnabled(!running && !modelFor(mode()).isEmpty());
@@ -274,10 +334,14 @@ void AiPanel::setRunning(bool running) {
 QString AiPanel::generate() {
     QString why;
     const QString model = modelFor(mode());
-    if (!worker_) why = tr("AI jobs are not available.");
-    else if (!doc_) why = tr("Open or create an image first.");
-    else if (model.isEmpty()) why = hintText();
-    else if (isRunning()) why = tr("A job is already running (Esc cancels it).");
+    if (!worker_)
+        why = tr("AI jobs are not available.");
+    else if (!doc_)
+        why = tr("Open or create an image first.");
+    else if (model.isEmpty())
+        why = hintText();
+    else if (isRunning())
+        why = tr("A job is already running (Esc cancels it).");
     if (!why.isEmpty()) {
         setStatus(why);
         return why;
@@ -294,7 +358,26 @@ QString AiPanel::generate() {
             return why;
         }
         pending->area = pending->plan->area;
+        const app::PixelRect crop = pending->plan->job.region.crop;
+        pending->previewArea =
+            QRect(pending->area.topLeft() + QPoint(crop.x, crop.y), QSize(crop.width, crop.height));
         job = app::inpaintJob(*pending->plan, pending->settings, model);
+    } else if (mode() == Mode::DepthRestyle) {
+        document::LayerPtr source = currentLayer_ ? currentLayer_() : nullptr;
+        const document::LayerPtr depthLayer = findDepthLayer(*doc_);
+        if (!source || source->isGroup() || source == depthLayer) {
+            setStatus(why = tr("Select the paint layer to restyle in the Layers panel."));
+            return why;
+        }
+        pending->area = doc_->bounds();
+        pending->previewArea = pending->area;
+        pending->addDepthLayer = !depthLayer;
+        const QImage depth = depthLayer ? depthLayer->pixels.toImage(doc_->bounds()) : QImage();
+        const int native = nativeResolution_ > 0 ? nativeResolution_ : 512;
+        job = app::depth2imgJob(pending->settings, model, source->pixels.toImage(doc_->bounds()),
+                                depth, native, doc_->revision());
+        if (!doc_->inpaintMask().contentBounds().isEmpty())  // restyle only inside the mask
+            app::setJobMask(job, doc_->inpaintMask().toImage(doc_->bounds()));
     } else {
         pending->area = doc_->bounds();
         if (doc_->hasSelection()) {
@@ -307,6 +390,7 @@ QString AiPanel::generate() {
         const int native = nativeResolution_ > 0 ? nativeResolution_ : 512;
         job = app::txt2imgJob(pending->settings, model, pending->area.size(), native,
                               doc_->revision());
+        pending->previewArea = pending->area;
     }
     pending_ = std::move(pending);
     currentJob_ = worker_->submit(std::move(job));
@@ -339,7 +423,7 @@ void AiPanel::onProgress(quint64 id, const app::JobProgress& p) {
     if (!p.preview.isNull() && pending_) {
         previewLabel_->setPixmap(QPixmap::fromImage(
             p.preview.scaled(160, 160, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
-        Q_EMIT previewChanged(p.preview, pending_->area);
+        Q_EMIT previewChanged(p.preview, pending_->previewArea);
     }
 }
 
@@ -348,6 +432,16 @@ void AiPanel::onFinished(const app::JobResult& r) {
     currentJob_ = 0;
     setRunning(false);
     pending_->result = r;
+    if (pending_->addDepthLayer && doc_ && !r.variations.isEmpty() &&
+        !r.variations.front().depthUsed.empty()) {
+        // The estimated depth becomes a layer the artist can paint on or replace; the next
+        // restyle uses its pixels. Hidden, so the picture stays as it was.
+        auto depth = document::Layer::makePaint(kDepthLayerName);
+        depth->pixels.writeImage(depthPicture(r.variations.front().depthUsed, doc_->size()),
+                                 {0, 0});
+        depth->props.visible = false;
+        doc_->addLayer(depth);
+    }
     try {
         staged_ = pending_->mode == Mode::Inpaint
                       ? app::stageInpaint(*pending_->plan, r)
@@ -365,8 +459,10 @@ void AiPanel::onFinished(const app::JobResult& r) {
         captions << tr("Seed %1").arg(v.seed);
     }
     strip_->setVariations(previews, captions);
-    setStatus(tr("%n variation(s) in %1 s: pick one and Accept, or Discard.", nullptr, staged_.size())
-                  .arg(r.seconds, 0, 'f', 1));
+    updateEscape();
+    setStatus(
+        tr("%n variation(s) in %1 s: pick one and Accept, or Discard.", nullptr, staged_.size())
+            .arg(r.seconds, 0, 'f', 1));
     Q_EMIT variationsStaged(staged_.size());
     Q_EMIT jobEnded();
 }
@@ -390,15 +486,22 @@ void AiPanel::showStaged(int index) {
 void AiPanel::acceptVariation(int index) {
     if (!doc_ || !pending_ || index < 0 || index >= staged_.size()) return;
     const bool inpaint = pending_->mode == Mode::Inpaint;
-    const QString pipeline = inpaint ? QStringLiteral("inpaint") : QStringLiteral("txt2img");
+    const bool restyle = pending_->mode == Mode::DepthRestyle;
+    const QString pipeline = inpaint   ? QStringLiteral("inpaint")
+                             : restyle ? QStringLiteral("depth")
+                                       : QStringLiteral("txt2img");
     const app::GenerationSettings& s = pending_->settings;
     const QString prompt = s.prompt.isEmpty() ? tr("(no prompt)") : s.prompt.left(40);
-    const QString name = (inpaint ? tr("Inpaint: %1") : tr("Generated: %1")).arg(prompt);
+    const QString name = (inpaint   ? tr("Inpaint: %1")
+                          : restyle ? tr("Restyle: %1")
+                                    : tr("Generated: %1"))
+                             .arg(prompt);
     const document::LayerPtr layer = app::acceptAsLayer(
         *doc_, staged_[index], app::provenanceFor(s, pending_->result, index, pipeline), name);
     staged_.clear();
     pending_.reset();
     strip_->clear();
+    updateEscape();
     Q_EMIT previewChanged({}, {});
     setStatus(tr("Added layer \"%1\" (Ctrl+Z removes it).").arg(name));
     Q_EMIT layerAccepted(layer);
@@ -409,6 +512,7 @@ void AiPanel::discardVariations() {
     staged_.clear();
     if (!isRunning()) pending_.reset();
     strip_->clear();
+    updateEscape();
     if (had) {
         Q_EMIT previewChanged({}, {});
         setStatus(tr("Variations discarded."));

@@ -7,13 +7,17 @@
 // Inpaint: the inpaint mask (or the selection) of the document is repainted; each variation is
 // staged, and accepting one adds it as a new layer (masked, with provenance) in one undo step.
 // Text to image: a new layer over the selection, or the whole canvas.
+// Depth restyle: the current layer through depth2img (only inside the inpaint mask when there is
+// one); the first run adds the DPT's depth as a hidden "Depth" layer, whose pixels later runs use.
 #include "app/generation_flows.h"
 
 #include <QPointer>
 #include <QWidget>
 
+#include <functional>
 #include <optional>
 
+class QAction;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
@@ -30,7 +34,7 @@ class StagingStrip;
 class AiPanel : public QWidget {
     Q_OBJECT
 public:
-    enum class Mode { Inpaint = 0, TextToImage = 1 };
+    enum class Mode { Inpaint = 0, TextToImage = 1, DepthRestyle = 2 };
 
     explicit AiPanel(app::InferenceWorker* worker, QWidget* parent = nullptr);
     ~AiPanel() override;
@@ -38,6 +42,10 @@ public:
     void setDocument(document::Document* doc);
     // The widget the staging strip floats over (the canvas); without one it sits in the panel.
     void setStagingParent(QWidget* canvas);
+    // The layer a depth restyle starts from (the Layers panel's current layer).
+    void setCurrentLayerSource(std::function<document::LayerPtr()> source) {
+        currentLayer_ = std::move(source);
+    }
 
     void setMode(Mode mode);
     Mode mode() const;
@@ -79,6 +87,7 @@ private:
     void buildUi();
     void updateHint();
     void setRunning(bool running);
+    void updateEscape();
     void setStatus(const QString& text);
     void onProgress(quint64 id, const app::JobProgress& p);
     void onFinished(const app::JobResult& r);
@@ -91,6 +100,7 @@ private:
     int nativeResolution_ = 0;  // 0: from the model's variant
     quint64 currentJob_ = 0;
     std::unique_ptr<Pending> pending_;
+    std::function<document::LayerPtr()> currentLayer_;
     QVector<app::StagedVariation> staged_;
 
     QComboBox* modeBox_ = nullptr;
@@ -109,6 +119,7 @@ private:
     QLabel* previewLabel_ = nullptr;
     QLabel* status_ = nullptr;
     StagingStrip* strip_ = nullptr;
+    QAction* escape_ = nullptr;
 };
 
 }  // namespace atelier::ui

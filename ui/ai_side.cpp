@@ -18,6 +18,7 @@ AiPanel* installAiSide(MainWindow* window) {
     window->addSidePanel(panel, QObject::tr("AI"));
     panel->setDocument(window->document());
     panel->setStagingParent(window->canvas());
+    panel->setCurrentLayerSource([window] { return window->currentLayer(); });
     QObject::connect(window, &MainWindow::documentReplaced, panel,
                      [panel](document::Document* doc) { panel->setDocument(doc); });
     QObject::connect(panel, &AiPanel::previewChanged, window->canvas(),
@@ -27,16 +28,16 @@ AiPanel* installAiSide(MainWindow* window) {
 
     QMenu* menu = window->menuBar()->addMenu(QObject::tr("&AI"));
     menu->addAction(QObject::tr("Choose &Model..."), panel, &AiPanel::chooseModel);
-    QAction* generate = menu->addAction(QObject::tr("&Generate"), panel, [panel] { panel->generate(); });
+    QAction* generate =
+        menu->addAction(QObject::tr("&Generate"), panel, [panel] { panel->generate(); });
     generate->setShortcut(QKeySequence(QObject::tr("Ctrl+G")));
     menu->addAction(QObject::tr("&Cancel Job (Esc)"), panel, &AiPanel::cancel);
     menu->addSeparator();
-    QAction* print = menu->addAction(QObject::tr("&Upscale and Export Print..."), window,
-                                     [window, worker, panel] {
-                                         PrintDialog dialog(worker, window->document(),
-                                                            panel->upscalerModel(), window);
-                                         dialog.exec();
-                                     });
+    QAction* print = menu->addAction(
+        QObject::tr("&Upscale and Export Print..."), window, [window, worker, panel] {
+            PrintDialog dialog(worker, window->document(), panel->upscalerModel(), window);
+            dialog.exec();
+        });
     print->setShortcut(QKeySequence(QObject::tr("Ctrl+Shift+P")));
     return panel;
 }

@@ -96,7 +96,8 @@ bool ModelDialog::inspect(const QString& path) {
         ok_->setEnabled(true);
         return true;
     } catch (const std::exception& e) {
-        summary_->setPlainText(tr("This model cannot be used:\n%1").arg(QString::fromStdString(e.what())));
+        summary_->setPlainText(
+            tr("This model cannot be used:\n%1").arg(QString::fromStdString(e.what())));
         return false;
     }
 }

@@ -68,7 +68,8 @@ PrintDialog::PrintDialog(app::InferenceWorker* worker, document::Document* doc,
 
     for (auto* spin : {dpi_, steps_})
         connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &PrintDialog::updatePlan);
-    connect(width_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &PrintDialog::updatePlan);
+    connect(width_, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
+            &PrintDialog::updatePlan);
     connect(unit_, qOverload<int>(&QComboBox::currentIndexChanged), this, &PrintDialog::updatePlan);
     connect(start_, &QPushButton::clicked, this, &PrintDialog::chooseAndExport);
     connect(cancel_, &QPushButton::clicked, this, [this] {
@@ -94,12 +95,13 @@ PrintDialog::PrintDialog(app::InferenceWorker* worker, document::Document* doc,
             if (r.variations.isEmpty()) return finish(tr("The upscaler returned nothing."));
             const inference::ImageF& image = r.variations.front().image;
             if (--passesLeft_ > 0) return runPass(image);
-            finish(app::exportPrint(app::toQImage(image, app::QImageDepth::Bits16),
-                                    running_.target, dpi_->value(), path_));
+            finish(app::exportPrint(app::toQImage(image, app::QImageDepth::Bits16), running_.target,
+                                    dpi_->value(), path_));
         });
-        connect(worker_, &app::InferenceWorker::jobFailed, this, [this](quint64 id, const QString& m) {
-            if (id == job_) finish(m);
-        });
+        connect(worker_, &app::InferenceWorker::jobFailed, this,
+                [this](quint64 id, const QString& m) {
+                    if (id == job_) finish(m);
+                });
         connect(worker_, &app::InferenceWorker::jobCancelled, this, [this](quint64 id) {
             if (id == job_) finish(tr("Cancelled."));
         });
@@ -125,10 +127,10 @@ void PrintDialog::setSteps(int steps) { steps_->setValue(steps); }
 
 app::PrintPlan PrintDialog::plan() const {
     const QSize source = doc_ ? doc_->size() : QSize();
-    return app::planPrint(source, width_->value(),
-                          unit_->currentIndex() == 1 ? app::PrintUnit::Inches
-                                                     : app::PrintUnit::Centimetres,
-                          dpi_->value(), steps_->value(), tileLatent_);
+    return app::planPrint(
+        source, width_->value(),
+        unit_->currentIndex() == 1 ? app::PrintUnit::Inches : app::PrintUnit::Centimetres,
+        dpi_->value(), steps_->value(), tileLatent_);
 }
 
 QString PrintDialog::planText() const { return planLabel_->text(); }
@@ -143,9 +145,9 @@ void PrintDialog::updatePlan() {
 }
 
 void PrintDialog::chooseAndExport() {
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export print"), QStringLiteral("print.tif"),
-        tr("TIFF image (*.tif *.tiff);;PNG image (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export print"), QStringLiteral("print.tif"),
+                                     tr("TIFF image (*.tif *.tiff);;PNG image (*.png)"));
     if (!path.isEmpty()) startExport(path);
 }
 

@@ -19,7 +19,8 @@ QPixmap thumbnail(const QImage& image) {
     QPixmap out(kThumb, kThumb);
     out.fill(Qt::transparent);
     QPainter p(&out);
-    const QImage scaled = image.scaled(kThumb, kThumb, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    const QImage scaled =
+        image.scaled(kThumb, kThumb, Qt::KeepAspectRatio, Qt::SmoothTransformation);
     const QRect r((kThumb - scaled.width()) / 2, (kThumb - scaled.height()) / 2, scaled.width(),
                   scaled.height());
     for (int y = r.top(); y <= r.bottom(); y += 8)
@@ -93,14 +94,22 @@ void StagingStrip::setCurrent(int index) {
 
 void StagingStrip::keyPressEvent(QKeyEvent* event) {
     switch (event->key()) {
-        case Qt::Key_Left: previous(); break;
-        case Qt::Key_Right: next(); break;
+        case Qt::Key_Left:
+            previous();
+            break;
+        case Qt::Key_Right:
+            next();
+            break;
         case Qt::Key_Return:
         case Qt::Key_Enter:
             if (current() >= 0) Q_EMIT accepted(current());
             break;
-        case Qt::Key_Escape: Q_EMIT discarded(); break;
-        default: QWidget::keyPressEvent(event); return;
+        case Qt::Key_Escape:
+            Q_EMIT discarded();
+            break;
+        default:
+            QWidget::keyPressEvent(event);
+            return;
     }
     event->accept();
 }

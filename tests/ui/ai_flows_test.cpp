@@ -3,6 +3,7 @@
 // nothing; txt2img -> a new layer; upscale -> export with the DPI read back from the file; and
 // the longest UI-thread stall while a job runs.
 #include "app/document/pixel_edit.h"
+#include "tests/ui/gui_test_helpers.h"
 #include "ui/ai_panel.h"
 #include "ui/print_dialog.h"
 #include "ui/staging_strip.h"
@@ -27,8 +28,8 @@ using atelier::ui::AiPanel;
 namespace {
 
 QString tinyModel(const char* variant) {
-    return QStringLiteral(ATELIER_TEST_DATA_DIR "/reference/models/") + QString::fromLatin1(variant) +
-           QStringLiteral("/diffusers");
+    return QStringLiteral(ATELIER_TEST_DATA_DIR "/reference/models/") +
+           QString::fromLatin1(variant) + QStringLiteral("/diffusers");
 }
 
 // QSettings in a fresh folder, so remembered models of one test (or the user) do not leak in.
@@ -46,7 +47,8 @@ std::unique_ptr<document::Document> gradientDocument(QSize size) {
     auto layer = document::Layer::makePaint(QStringLiteral("paint"));
     QImage image(size, QImage::Format_RGBA8888);
     for (int y = 0; y < size.height(); ++y)
-        for (int x = 0; x < size.width(); ++x) image.setPixelColor(x, y, QColor(x * 2 % 256, y * 2 % 256, 90));
+        for (int x = 0; x < size.width(); ++x)
+            image.setPixelColor(x, y, QColor(x * 2 % 256, y * 2 % 256, 90));
     layer->pixels.writeImage(image, {0, 0});
     doc->addLayer(layer);
     return doc;
@@ -261,4 +263,77 @@ TEST_CASE("the UI thread is never blocked while a job runs", "[gui][ai][stall]")
                 longestMs, seconds, static_cast<long long>(ticks));
     CHECK(p.panel.stagingStrip()->count() == 1);
     CHECK(longestMs < 250.0);
+}
+
+TEST_CASE("in the main window: paint a mask, inpaint, accept, undo; no model needed to paint",
+          "[gui][ai]") {
+    IsolatedSettings settings;
+    ui::testing::ShownWindow w;
+    auto* panel = w.window.findChild<AiPanel*>();
+    REQUIRE(panel);
+    CHECK(panel->hintText().contains(QStringLiteral("Choose model")));
+    CHECK_FALSE(panel->generate().isEmpty());
+
+    // The mask brush paints the inpaint mask without any model.
+    w.window.selectTool(ui::MainWindow::ToolId::MaskBrush);
+    ui::testing::dragOnCanvas(w.canvas(), ui::testing::line({100, 100}, {160, 130}));
+    REQUIRE_FALSE(w.doc().inpaintMask().contentBounds().isEmpty());
+
+    REQUIRE(panel->useModel(tinyModel("inpainting")).isEmpty());
+    panel->setInpaintOptions(tinyInpaintOptions());
+    panel->setSettings(fewSteps(2, 1, 21));
+    const int layers = w.doc().allLayers().size();
+    QSignalSpy ended(panel, &AiPanel::jobEnded);
+    REQUIRE(panel->generate().isEmpty());
+    REQUIRE(ended.wait(60000));
+    INFO(panel->statusText().toStdString());
+    REQUIRE(panel->stagingStrip()->count() == 1);
+    CHECK(panel->stagingStrip()->parentWidget() == w.canvas());  // floats over the canvas
+    QTest::mouseClick(panel->stagingStrip()->acceptButton(), Qt::LeftButton);
+    CHECK(w.doc().allLayers().size() == layers + 1);
+    CHECK(w.doc().allLayers().back()->provenance.seed == 21);
+    w.doc().history().undo();
+    CHECK(w.doc().allLayers().size() == layers);
+}
+
+TEST_CASE("depth restyle: the DPT depth becomes a Depth layer, the restyle a new layer",
+          "[gui][ai]") {
+    Panel p;
+    auto doc = gradientDocument({64, 64});
+    const document::LayerPtr paint = doc->allLayers().back();
+    p.panel.setDocument(doc.get());
+    p.panel.setCurrentLayerSource([&] { return paint; });
+    REQUIRE(p.panel.useModel(tinyModel("depth")).isEmpty());
+    CHECK(p.panel.mode() == AiPanel::Mode::DepthRestyle);
+    app::GenerationSettings s = fewSteps(3, 1, 2);
+    s.strength = 0.8;
+    p.panel.setSettings(s);
+    auto depthLayers = [&] {
+        QVector<document::LayerPtr> out;
+        for (const auto& l : doc->allLayers())
+            if (l->props.name == QStringLiteral("Depth")) out.push_back(l);
+        return out;
+    };
+    REQUIRE(p.panel.generate().isEmpty());
+    REQUIRE(p.waitForStaged());
+    INFO(p.panel.statusText().toStdString());
+    REQUIRE(p.panel.stagingStrip()->count() == 1);
+    REQUIRE(depthLayers().size() == 1);
+    const document::LayerPtr depth = depthLayers().front();
+    CHECK_FALSE(depth->props.visible);
+    CHECK(depth->contentBounds() == QRect(0, 0, 64, 64));
+
+    QSignalSpy accepted(&p.panel, &AiPanel::layerAccepted);
+    p.panel.acceptVariation(0);
+    REQUIRE(accepted.count() == 1);
+    const auto layer = accepted.front().front().value<document::LayerPtr>();
+    CHECK(layer->provenance.pipeline == QStringLiteral("depth"));
+    CHECK(layer->provenance.strength == Approx(0.8));
+    CHECK(layer->contentBounds() == QRect(0, 0, 64, 64));
+
+    // The next restyle takes the Depth layer's pixels (no second Depth layer appears).
+    REQUIRE(p.panel.generate().isEmpty());
+    REQUIRE(p.waitForStaged());
+    CHECK(p.panel.stagingStrip()->count() == 1);
+    CHECK(depthLayers().size() == 1);
 }

@@ -2,8 +2,8 @@
 // mask -> plan -> worker -> staged variations -> accepted as one undo step (and undone), and
 // the print plan and export with the DPI read back from the written files.
 #include "app/generation_flows.h"
-#include "app/print_export.h"
 #include "app/document/pixel_edit.h"
+#include "app/print_export.h"
 #include "tests/app/worker/worker_test_support.h"
 
 #include <QColorSpace>
@@ -73,7 +73,8 @@ TEST_CASE("inpaint: mask -> variations -> accept as one undo step -> undo", "[fl
     settings.variations = 2;
     app::InferenceWorker worker;
     Recorder rec(worker);
-    const quint64 id = worker.submit(app::inpaintJob(*plan, settings, testing::tinyModel("inpainting")));
+    const quint64 id =
+        worker.submit(app::inpaintJob(*plan, settings, testing::tinyModel("inpainting")));
     REQUIRE(rec.waitFor(id));
     INFO(rec.failed[id].toStdString());
     REQUIRE(rec.finished.count(id));
@@ -113,9 +114,10 @@ TEST_CASE("inpaint: mask -> variations -> accept as one undo step -> undo", "[fl
     for (int y = 0; y < 96; ++y)
         for (int x = 0; x < 96; ++x) {
             const QPoint p(x, y);
-            const bool covered = patchRect.contains(p) &&
-                                 qGray(staged[1].alpha.pixel(p - staged[1].topLeft)) > 0;
-            if (!covered && after.pixel(p) != before.pixel(p)) FAIL("pixel changed at " << x << "," << y);
+            const bool covered =
+                patchRect.contains(p) && qGray(staged[1].alpha.pixel(p - staged[1].topLeft)) > 0;
+            if (!covered && after.pixel(p) != before.pixel(p))
+                FAIL("pixel changed at " << x << "," << y);
         }
 
     doc->history().undo();
@@ -123,7 +125,8 @@ TEST_CASE("inpaint: mask -> variations -> accept as one undo step -> undo", "[fl
     CHECK(doc->flatten() == before);
 }
 
-TEST_CASE("inpaint planning uses the selection without a mask, and says what is missing", "[flows]") {
+TEST_CASE("inpaint planning uses the selection without a mask, and says what is missing",
+          "[flows]") {
     auto doc = gradientDocument();
     QString why;
     CHECK_FALSE(app::planInpaint(*doc, tinyOptions(), &why));
@@ -142,7 +145,8 @@ TEST_CASE("inpaint planning uses the selection without a mask, and says what is 
 
 TEST_CASE("print plan: size, x4 passes and tiles from the physical size", "[print]") {
     // 8 in at 300 DPI = 2400 px from 100 px: x24, three x4 passes (100 -> 400 -> 1600 -> 6400).
-    const app::PrintPlan plan = app::planPrint(QSize(100, 50), 8, app::PrintUnit::Inches, 300, 20, 128, 16);
+    const app::PrintPlan plan =
+        app::planPrint(QSize(100, 50), 8, app::PrintUnit::Inches, 300, 20, 128, 16);
     CHECK(plan.target == QSize(2400, 1200));
     CHECK(plan.scale == Approx(24));
     CHECK(plan.passes == 3);
@@ -153,7 +157,8 @@ TEST_CASE("print plan: size, x4 passes and tiles from the physical size", "[prin
     CHECK(plan.estimatedBytes > app::UpscaleCostModel{}.modelBytes);
 
     // 2.54 cm = 1 in; a source already large enough needs no pass.
-    const app::PrintPlan small = app::planPrint(QSize(300, 300), 2.54, app::PrintUnit::Centimetres, 150, 20);
+    const app::PrintPlan small =
+        app::planPrint(QSize(300, 300), 2.54, app::PrintUnit::Centimetres, 150, 20);
     CHECK(small.target == QSize(150, 150));
     CHECK(small.passes == 0);
     CHECK(small.tiles == 0);
@@ -176,8 +181,10 @@ TEST_CASE("print export writes 16-bit PNG and TIFF with the DPI and sRGB", "[pri
         CHECK(back.dotsPerMeterY() == Approx(240 / 0.0254).margin(2));
         CHECK(back.pixelFormat().redSize() == 16);
         CHECK(QColor(back.pixel(5, 5)) == QColor(200, 100, 50));
-        if (QByteArray(name).endsWith(".png")) CHECK(back.colorSpace() == QColorSpace(QColorSpace::SRgb));
+        if (QByteArray(name).endsWith(".png"))
+            CHECK(back.colorSpace() == QColorSpace(QColorSpace::SRgb));
     }
-    CHECK_FALSE(app::exportPrint(image, {}, 300, dir.filePath(QStringLiteral("print.jpg"))).isEmpty());
+    CHECK_FALSE(
+        app::exportPrint(image, {}, 300, dir.filePath(QStringLiteral("print.jpg"))).isEmpty());
     CHECK_FALSE(app::exportPrint(image, {}, 0, dir.filePath(QStringLiteral("x.png"))).isEmpty());
 }

@@ -76,7 +76,8 @@ TEST_CASE("the worker runs variations that equal direct pipeline calls", "[worke
             CHECK(!p.preview.isNull());
             CHECK(p.total == 3);
         }
-    CHECK(denoise == std::vector<std::pair<int, int>>{{0, 1}, {0, 2}, {0, 3}, {1, 1}, {1, 2}, {1, 3}});
+    CHECK(denoise ==
+          std::vector<std::pair<int, int>>{{0, 1}, {0, 2}, {0, 3}, {1, 1}, {1, 2}, {1, 3}});
 
     // The model hash: SHA-256 of model_index.json then the UNet weights.
     const QString dir = tinyModel("inpainting");

@@ -14,8 +14,8 @@
 namespace atelier::testing {
 
 inline QString tinyModel(const char* variant, bool diffusers = true) {
-    const QString dir = QStringLiteral(ATELIER_TEST_DATA_DIR "/reference/models/") +
-                        QString::fromLatin1(variant);
+    const QString dir =
+        QStringLiteral(ATELIER_TEST_DATA_DIR "/reference/models/") + QString::fromLatin1(variant);
     return diffusers ? dir + QStringLiteral("/diffusers")
                      : dir + QLatin1Char('/') + QString::fromLatin1(variant) +
                            QStringLiteral(".ldm.safetensors");
@@ -47,16 +47,19 @@ struct Recorder {
     std::function<void(quint64, const app::JobProgress&)> onProgress;
 
     explicit Recorder(app::InferenceWorker& w) {
-        QObject::connect(&w, &app::InferenceWorker::jobProgress, [this](quint64 id, const app::JobProgress& p) {
-            progress[id].push_back(p);
-            if (onProgress) onProgress(id, p);
-        });
+        QObject::connect(&w, &app::InferenceWorker::jobProgress,
+                         [this](quint64 id, const app::JobProgress& p) {
+                             progress[id].push_back(p);
+                             if (onProgress) onProgress(id, p);
+                         });
         QObject::connect(&w, &app::InferenceWorker::jobFinished,
                          [this](const app::JobResult& r) { finished[r.id] = r; });
         QObject::connect(&w, &app::InferenceWorker::jobFailed,
                          [this](quint64 id, const QString& m) { failed[id] = m; });
-        QObject::connect(&w, &app::InferenceWorker::jobCancelled, [this](quint64 id) { cancelled.push_back(id); });
-        QObject::connect(&w, &app::InferenceWorker::jobDropped, [this](quint64 id) { dropped.push_back(id); });
+        QObject::connect(&w, &app::InferenceWorker::jobCancelled,
+                         [this](quint64 id) { cancelled.push_back(id); });
+        QObject::connect(&w, &app::InferenceWorker::jobDropped,
+                         [this](quint64 id) { dropped.push_back(id); });
     }
     bool ended(quint64 id) const {
         auto has = [id](const std::vector<quint64>& v) {
