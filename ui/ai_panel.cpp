@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -215,14 +216,8 @@ void AiPanel::setDocument(document::Document* doc) {
 }
 
 void AiPanel::setStagingParent(QWidget* canvas) {
-    strip_->setParent(canvas ? canvas : this);
-    if (canvas) {
-        strip_->setWindowFlags(Qt::Widget);
-        strip_->setGeometry(8, qMax(0, canvas->height() - 180), qMin(canvas->width() - 16, 640),
-                            170);
-    } else {
-        layout()->addWidget(strip_);
-    }
+    strip_->setParent(canvas ? canvas : this);  // placed when variations arrive
+    if (!canvas) layout()->addWidget(strip_);
     strip_->setVisible(!staged_.isEmpty());
 }
 
@@ -288,7 +283,11 @@ void AiPanel::updateHint() {
                 .arg(jobName(mode()), modelKind(mode())));
         hint_->setVisible(true);
     } else {
-        modelLabel_->setText(QFileInfo(path).fileName());
+        // A diffusers folder is often just "diffusers": name its parent too.
+        const QFileInfo info(path);
+        modelLabel_->setText(info.isDir()
+                                 ? info.dir().dirName() + QLatin1Char('/') + info.fileName()
+                                 : info.fileName());
         modelLabel_->setToolTip(path);
         hint_->clear();
         hint_->setVisible(false);

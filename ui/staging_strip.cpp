@@ -73,6 +73,16 @@ void StagingStrip::setVariations(const QVector<QImage>& previews, const QStringL
     for (int i = 0; i < previews.size(); ++i)
         list_->addItem(new QListWidgetItem(QIcon(thumbnail(previews[i])), QString::number(i + 1)));
     list_->setCurrentRow(previews.isEmpty() ? -1 : 0);
+    // Floating over a widget without a layout (the canvas): along its bottom edge, as wide as
+    // the thumbnails need.
+    QWidget* host = parentWidget();
+    if (host && !host->layout()) {
+        const QSize want = sizeHint();
+        const int w =
+            qMin(host->width() - 16, qMax(want.width(), 120 + previews.size() * (kThumb + 16)));
+        const int h = want.height();
+        setGeometry(8, qMax(0, host->height() - h - 8), qMax(200, w), h);
+    }
     setVisible(!previews.isEmpty());
     if (!previews.isEmpty()) {
         raise();

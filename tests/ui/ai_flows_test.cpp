@@ -337,3 +337,42 @@ TEST_CASE("depth restyle: the DPT depth becomes a Depth layer, the restyle a new
     CHECK(p.panel.stagingStrip()->count() == 1);
     CHECK(depthLayers().size() == 1);
 }
+
+// Not a test: the documentation screenshot of the AI panel with staged variations
+// (docs/screenshots/ai-inpaint.png). Hidden tag; run it under a real X server:
+//   ATELIER_SCREENSHOT=docs/screenshots/ai-inpaint.png
+//   xvfb-run -s "-screen 0 1400x900x24" build/tests/ui/test_ui_ai "[.screenshot]"
+TEST_CASE("documentation screenshot of inpainting variations", "[.screenshot]") {
+    const QString out = qEnvironmentVariable("ATELIER_SCREENSHOT");
+    REQUIRE_FALSE(out.isEmpty());
+    IsolatedSettings settings;
+    ui::MainWindow window;
+    window.askToSave = [] { return QMessageBox::Discard; };
+    window.resize(1360, 860);
+    window.show();
+    REQUIRE(QTest::qWaitForWindowExposed(&window));
+    window.newDocument(QSize(256, 192));
+    QImage backdrop(window.document()->size(), QImage::Format_RGBA8888);
+    for (int y = 0; y < backdrop.height(); ++y)
+        for (int x = 0; x < backdrop.width(); ++x)
+            backdrop.setPixelColor(x, y, y < 120 ? QColor(90 + y / 2, 140 + y / 3, 210)
+                                                 : QColor(60, 110 + x / 8, 70));
+    window.currentLayer()->pixels.writeImage(backdrop, {0, 0});
+    window.document()->markAllDirty();
+    window.selectTool(ui::MainWindow::ToolId::MaskBrush);
+    ui::testing::dragOnCanvas(window.canvas(), ui::testing::line({70, 60}, {170, 80}, 20));
+    auto* panel = window.findChild<AiPanel*>();
+    REQUIRE(panel);
+    REQUIRE(panel->useModel(tinyModel("inpainting")).isEmpty());
+    panel->setInpaintOptions(tinyInpaintOptions());
+    app::GenerationSettings s = fewSteps(3, 3, 42);
+    s.prompt = QStringLiteral("a flock of birds in the evening sky");
+    panel->setSettings(s);
+    QSignalSpy ended(panel, &AiPanel::jobEnded);
+    REQUIRE(panel->generate().isEmpty());
+    REQUIRE(ended.wait(120000));
+    REQUIRE(panel->stagingStrip()->count() == 3);
+    panel->stagingStrip()->setCurrent(1);
+    QTest::qWait(600);
+    REQUIRE(window.grab().save(out, "PNG"));
+}
