@@ -119,7 +119,7 @@ TEST_CASE("without a model the panel says how to pick one and generates nothing"
     CHECK(p.panel.modelFor(AiPanel::Mode::Inpaint).isEmpty());
 }
 
-TEST_CASE("mask -> inpaint -> accept -> undo, and discard leaves nothing", "[gui][ai]") {
+TEST_CASE("mask -> inpaint -> accept -> undo and discard leaves nothing", "[gui][ai]") {
     Panel p;
     auto doc = gradientDocument({96, 96});
     p.panel.setDocument(doc.get());
@@ -265,7 +265,7 @@ TEST_CASE("the UI thread is never blocked while a job runs", "[gui][ai][stall]")
     CHECK(longestMs < 250.0);
 }
 
-TEST_CASE("in the main window: paint a mask, inpaint, accept, undo; no model needed to paint",
+TEST_CASE("the main window paints a mask without a model then inpaints and accepts and undoes",
           "[gui][ai]") {
     IsolatedSettings settings;
     ui::testing::ShownWindow w;
@@ -296,7 +296,7 @@ TEST_CASE("in the main window: paint a mask, inpaint, accept, undo; no model nee
     CHECK(w.doc().allLayers().size() == layers);
 }
 
-TEST_CASE("depth restyle: the DPT depth becomes a Depth layer, the restyle a new layer",
+TEST_CASE("depth restyle: the DPT depth becomes a Depth layer and the restyle a new layer",
           "[gui][ai]") {
     Panel p;
     auto doc = gradientDocument({64, 64});
@@ -355,8 +355,8 @@ TEST_CASE("documentation screenshot of inpainting variations", "[.screenshot]") 
     QImage backdrop(window.document()->size(), QImage::Format_RGBA8888);
     for (int y = 0; y < backdrop.height(); ++y)
         for (int x = 0; x < backdrop.width(); ++x)
-            backdrop.setPixelColor(x, y, y < 120 ? QColor(90 + y / 2, 140 + y / 3, 210)
-                                                 : QColor(60, 110 + x / 8, 70));
+            backdrop.setPixelColor(
+                x, y, y < 120 ? QColor(90 + y / 2, 140 + y / 3, 210) : QColor(60, 110 + x / 8, 70));
     window.currentLayer()->pixels.writeImage(backdrop, {0, 0});
     window.document()->markAllDirty();
     window.selectTool(ui::MainWindow::ToolId::MaskBrush);

@@ -125,7 +125,7 @@ TEST_CASE("inpaint: mask -> variations -> accept as one undo step -> undo", "[fl
     CHECK(doc->flatten() == before);
 }
 
-TEST_CASE("inpaint planning uses the selection without a mask, and says what is missing",
+TEST_CASE("inpaint planning uses the selection without a mask and says what is missing",
           "[flows]") {
     auto doc = gradientDocument();
     QString why;
@@ -143,7 +143,7 @@ TEST_CASE("inpaint planning uses the selection without a mask, and says what is 
     CHECK(plan->area.contains(QRect(10, 30, 20, 10)));
 }
 
-TEST_CASE("print plan: size, x4 passes and tiles from the physical size", "[print]") {
+TEST_CASE("print plan: size and x4 passes and tiles from the physical size", "[print]") {
     // 8 in at 300 DPI = 2400 px from 100 px: x24, three x4 passes (100 -> 400 -> 1600 -> 6400).
     const app::PrintPlan plan =
         app::planPrint(QSize(100, 50), 8, app::PrintUnit::Inches, 300, 20, 128, 16);
