@@ -11,8 +11,9 @@ namespace atelier::app {
 
 enum class PrintUnit { Centimetres, Inches };
 
-// Rough costs of the x4 upscaler, per latent tile and step; the defaults are CPU figures of
-// the released model (docs/BENCHMARKS.md says how they were measured and how rough they are).
+// Rough costs of the x4 upscaler, per latent tile and step. The defaults are NOT measured: they
+// are order-of-magnitude guesses for the released model on a CPU (its UNet has about half the
+// base model's parameters, see tests/data/reference/README.md), to be replaced by a benchmark.
 struct UpscaleCostModel {
     double secondsPerTileStep = 6.0;          // one UNet step on a tileLatent^2 latent tile
     qint64 modelBytes = qint64(3600) << 20;   // UNet + VAE + text encoder, fp32
