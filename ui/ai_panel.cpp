@@ -132,7 +132,9 @@ void AiPanel::buildUi() {
     hint_ = new QLabel(this);
     hint_->setObjectName(QStringLiteral("modelHint"));
     hint_->setWordWrap(true);
-    form->addRow(hint_);
+    // Outside the form: a form row gives a wrapped label too little height and clips it.
+    auto* formTop = form;
+    form = new QFormLayout;
     prompt_ = new QPlainTextEdit(this);
     prompt_->setPlaceholderText(tr("What to paint"));
     prompt_->setMaximumHeight(70);
@@ -163,6 +165,8 @@ void AiPanel::buildUi() {
     variations_->setRange(1, 8);
     variations_->setValue(2);
     form->addRow(tr("Variations"), variations_);
+    layout->addLayout(formTop);
+    layout->addWidget(hint_);
     layout->addLayout(form);
     generate_ = new QPushButton(tr("Generate"), this);
     cancel_ = new QPushButton(tr("Cancel (Esc)"), this);
