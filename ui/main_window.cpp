@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "brushes/brush_preset.h"
+#include "ui/ai_side.h"
 #include "ui/canvas_view.h"
 #include "ui/colour_panel.h"
 #include "ui/layers_panel.h"
@@ -90,6 +91,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     layers_->refresh();
     selectTool(ToolId::Brush);
     updateZoomLabel(canvas_->zoom());
+    installAiSide(this);  // the AI panel, worker and menu (ui/ai_side.h)
 }
 
 MainWindow::~MainWindow() {
