@@ -21,6 +21,10 @@ AiPanel* installAiSide(MainWindow* window) {
     panel->setCurrentLayerSource([window] { return window->currentLayer(); });
     QObject::connect(window, &MainWindow::documentReplaced, panel,
                      [panel](document::Document* doc) { panel->setDocument(doc); });
+    // A dropped image is the start of a depth restyle: it is the current layer, the panel turns
+    // to restyling it (the first run adds its DPT depth as an editable "Depth" layer).
+    QObject::connect(window, &MainWindow::imageDropped, panel,
+                     [panel] { panel->setMode(AiPanel::Mode::DepthRestyle); });
     QObject::connect(panel, &AiPanel::previewChanged, window->canvas(),
                      [window](const QImage& image, const QRect& area) {
                          window->canvas()->setPreviewImage(image, area);

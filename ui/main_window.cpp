@@ -54,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     context_ = std::make_unique<ToolContext>();
     canvas_ = new CanvasView(this);
     setCentralWidget(canvas_);
+    setAcceptDrops(true);  // image files dropped anywhere on the window become layers
     zoomLabel_ = new QLabel(this);
     statusBar()->addPermanentWidget(zoomLabel_);
     connect(canvas_, &CanvasView::zoomChanged, this, &MainWindow::updateZoomLabel);

@@ -13,6 +13,8 @@
 #include "app/document/document.h"
 
 #include <QMainWindow>
+#include <QStringList>
+#include <QUrl>
 #include <QMessageBox>
 #include <QString>
 #include <QTimer>
@@ -81,12 +83,20 @@ public:
     ToolId currentTool() const { return currentTool_; }
     Tool* tool(ToolId id) const;
 
+    // Drag and drop: image files dropped on the window become layers (a depth restyle starts
+    // from them); returns the errors, one per refused file.
+    QStringList dropFiles(const QList<QUrl>& urls);
+
 Q_SIGNALS:
+    // After a dropped image became the current layer.
+    void imageDropped(const QString& path);
     void documentReplaced(atelier::document::Document* document);
     // Pixels of the document's composite (or its inpaint mask) changed in area.
     void documentEdited(const QRect& area);
 
 protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
 
 private:

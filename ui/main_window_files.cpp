@@ -9,6 +9,9 @@
 #include "ui/tools/tool_context.h"
 
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -91,6 +94,34 @@ QString MainWindow::importImageAsLayer(const QString& path) {
     context_->setCurrentLayer(layer);
     layers_->refresh();
     return {};
+}
+
+QStringList MainWindow::dropFiles(const QList<QUrl>& urls) {
+    QStringList errors;
+    for (const QUrl& url : urls) {
+        if (!url.isLocalFile()) {
+            errors << tr("%1: only local files can be dropped").arg(url.toString());
+            continue;
+        }
+        const QString path = url.toLocalFile();
+        const QString error = importImageAsLayer(path);
+        if (!error.isEmpty()) {
+            errors << error;
+            continue;
+        }
+        Q_EMIT imageDropped(path);
+    }
+    return errors;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QStringList errors = dropFiles(event->mimeData()->urls());
+    event->acceptProposedAction();
+    if (!errors.isEmpty()) showError(tr("Cannot import"), errors.join(QStringLiteral("\n")));
 }
 
 QString MainWindow::exportPng(const QString& path) {

@@ -10,6 +10,10 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QUrl>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QImageReader>
 #include <QPushButton>
 #include <QSettings>
@@ -336,6 +340,40 @@ TEST_CASE("depth restyle: the DPT depth becomes a Depth layer and the restyle a 
     REQUIRE(p.waitForStaged());
     CHECK(p.panel.stagingStrip()->count() == 1);
     CHECK(depthLayers().size() == 1);
+}
+
+TEST_CASE("an image dropped on the window becomes the layer a depth restyle starts from",
+          "[gui][ai]") {
+    IsolatedSettings settings;
+    ui::testing::ShownWindow w;
+    auto* panel = w.window.findChild<AiPanel*>();
+    REQUIRE(panel);
+    REQUIRE(panel->mode() == AiPanel::Mode::Inpaint);
+    const int layers = w.doc().allLayers().size();
+    const QString image = QStringLiteral(ATELIER_TEST_DATA_DIR "/images/red_blue_64x32.png");
+
+    // A real drop event, as the window system delivers it.
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(image)});
+    QDragEnterEvent enter(QPoint(400, 300), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&w.window, &enter);
+    CHECK(enter.isAccepted());
+    QDropEvent drop(QPointF(400, 300), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&w.window, &drop);
+
+    REQUIRE(w.doc().allLayers().size() == layers + 1);
+    CHECK(w.window.currentLayer()->props.name == QStringLiteral("red_blue_64x32.png"));
+    CHECK(w.window.currentLayer()->contentBounds() == QRect(0, 0, 64, 32));
+    CHECK(panel->mode() == AiPanel::Mode::DepthRestyle);
+
+    // Broken files are refused with their name, and nothing is added.
+    const QStringList errors = w.window.dropFiles({QUrl::fromLocalFile(QStringLiteral(ATELIER_TEST_DATA_DIR "/images/truncated.png"))});
+    REQUIRE(errors.size() == 1);
+    CHECK(errors.front().contains(QStringLiteral("truncated.png")));
+    CHECK(w.doc().allLayers().size() == layers + 1);
+
+    // The restyle itself (DPT depth -> "Depth" layer -> staged result) is the depth restyle
+    // test above: it starts from the current layer, which the drop has just set.
 }
 
 // Not a test: the documentation screenshot of the AI panel with staged variations
